@@ -1,0 +1,64 @@
+# Sanad: the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+
+# `make test` runs against PostgreSQL and Redis (override to point elsewhere).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sanad
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+PYTEST_ARGS ?=
+
+.PHONY: run test lint venv dev-venv migrate seed messages check-messages worker beat clean help
+
+help:
+	@echo "make run    - install, migrate, seed the demo and serve http://127.0.0.1:8000"
+	@echo "make test   - the whole suite on PostgreSQL + Redis + a real Celery worker"
+	@echo "make lint   - ruff, migrations check, translations check"
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+dev-venv: $(VENV)/.installed-dev
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: seed
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: dev-venv
+	SANAD_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) \
+	CELERY_TASK_ALWAYS_EAGER=1 \
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: dev-venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py sanad_messages --check
+
+# Refresh the .po files from the source (then translate the new entries) and compile .mo.
+messages: dev-venv
+	$(PY) manage.py sanad_messages
+
+worker: venv
+	$(VENV)/bin/celery -A config worker -l info --concurrency 2
+
+beat: venv
+	$(VENV)/bin/celery -A config beat -l info
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,25 @@
+"""The Celery application.
+
+Tasks are thin and idempotent (they take ids, call a service, and a status row makes a
+second run a no-op), so they are acknowledged late and re-queued if a worker dies.
+Settings come from Django settings (``CELERY_*``); the beat schedule is declared in code
+below and synchronised into django-celery-beat's tables by its DatabaseScheduler.
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("sanad")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "core-clear-expired-sessions": {
+        "task": "core.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=3, minute=15),
+    },
+}

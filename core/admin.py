@@ -1,0 +1,57 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.models import City, Office, PartnerOrganisation, Region, User
+from core.roles import is_admin
+
+admin.site.site_header = _("Sanad administration")
+admin.site.site_title = _("Sanad admin")
+admin.site.index_title = _("Users, reference data and records")
+
+
+def _admin_only(request) -> bool:
+    """The Django admin is for the admin role only (IT), never for caseworkers or partners."""
+    user = request.user
+    return bool(user.is_active and user.is_staff and is_admin(user))
+
+
+admin.site.has_permission = _admin_only
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
+    list_display = ("username", "first_name", "last_name", "email", "office", "partner_organisation", "is_active")
+    list_filter = ("groups", "office", "partner_organisation", "is_active")
+    list_select_related = ("office", "partner_organisation")
+    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Scope"), {"fields": ("office", "partner_organisation")}))
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("Scope"), {"fields": ("email", "first_name", "last_name", "office", "partner_organisation", "groups")}),
+    )
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_fr", "name_ar", "name_en")
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ("name_fr", "name_ar", "name_en", "region")
+    list_filter = ("region",)
+    list_select_related = ("region",)
+    search_fields = ("name_fr", "name_ar", "name_en")
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_fr", "city", "is_head_office")
+    list_select_related = ("city",)
+
+
+@admin.register(PartnerOrganisation)
+class PartnerOrganisationAdmin(admin.ModelAdmin):
+    list_display = ("code", "acronym", "kind", "name_fr")
+    list_filter = ("kind",)

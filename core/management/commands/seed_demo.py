@@ -1,0 +1,50 @@
+"""Fill the database with a living demo programme (idempotent: run it again safely).
+
+Core creates offices and demo users for every role; then each app's ``demo.seed()``
+adds its part, in layering order (refugees, projects, funding, reports).
+"""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from core import demo as core_demo
+from core.reference_data import load_reference_data
+from core.roles import Role
+
+APP_SEEDERS = ["refugees", "projects", "funding", "reports"]
+
+
+class Command(BaseCommand):
+    help = "Create demo offices, users for every role, and a demo programme."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=1, help="Multiply the synthetic volume (benchmarks).")
+        parser.add_argument("--quiet-accounts", action="store_true", help="Do not print the demo accounts.")
+        parser.add_argument("--force", action="store_true", help="Allow running in production mode.")
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION and not options["force"]:
+            raise CommandError("seed_demo refuses to run with SANAD_ENV=production (use --force on a demo server).")
+        from core.models import City, PartnerOrganisation, Region
+
+        load_reference_data(Region, City, PartnerOrganisation)
+        users = core_demo.seed(stdout=self.stdout, options=options)
+        for label in APP_SEEDERS:
+            try:
+                module = import_module(f"{label}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{label}.demo":
+                    raise
+                continue
+            module.seed(stdout=self.stdout, options=options)
+        if not options["quiet_accounts"]:
+            self.print_accounts(users)
+
+    def print_accounts(self, users) -> None:
+        self.stdout.write(self.style.SUCCESS(f"\nDemo accounts (password for all: {core_demo.DEMO_PASSWORD})"))
+        for spec in users:
+            scope = spec.office or spec.partner or ""
+            self.stdout.write(f"  {spec.username:<20} {Role(spec.role).label!s:<20} {scope}")
+        self.stdout.write("Open http://127.0.0.1:8000 and log in.\n")

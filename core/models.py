@@ -1,0 +1,126 @@
+"""Shared models: users and their scope (office, partner organisation) and reference data."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class TranslatedNameModel(models.Model):
+    """A name stored in the three UI languages; ``.name`` gives the active one."""
+
+    name_fr = models.CharField(_("name (French)"), max_length=150)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        lang = (get_language() or settings.LANGUAGE_CODE)[:2]
+        return getattr(self, f"name_{lang}", None) or self.name_fr
+
+
+class Region(TranslatedNameModel):
+    """One of Morocco's 12 regions (2015 division), ISO 3166-2:MA code."""
+
+    code = models.CharField(_("code"), max_length=5, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+
+class City(TranslatedNameModel):
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="cities", verbose_name=_("region"))
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name_fr"]
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+
+
+class Office(TranslatedNameModel):
+    """An AMAPPE office. Caseworkers see the cases of their own office only."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="offices", verbose_name=_("city"))
+    is_head_office = models.BooleanField(_("head office"), default=False)
+
+    class Meta:
+        ordering = ["name_fr"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+
+
+class PartnerOrganisation(TranslatedNameModel):
+    """A programme partner (UNHCR, the Ministry, ANAPEC, ODCO, AMAPPE) or a donor.
+
+    Partner officers belong to one; it decides which reports and figures they see.
+    """
+
+    class Kind(models.TextChoices):
+        UN_AGENCY = "un_agency", _("UN agency")
+        GOVERNMENT = "government", _("Government")
+        PUBLIC_AGENCY = "public_agency", _("Public agency")
+        NGO = "ngo", _("NGO")
+        DONOR = "donor", _("Donor")
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    acronym = models.CharField(_("acronym"), max_length=30)
+
+    class Meta:
+        ordering = ["acronym"]
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+
+    def __str__(self) -> str:
+        return self.acronym
+
+
+class User(AbstractUser):
+    """A Sanad user. The role is the user's group (see core.roles); the scope is the
+    office (caseworkers) or the partner organisation (partner officers)."""
+
+    office = models.ForeignKey(
+        Office, null=True, blank=True, on_delete=models.PROTECT, related_name="staff", verbose_name=_("office")
+    )
+    partner_organisation = models.ForeignKey(
+        PartnerOrganisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+        verbose_name=_("partner organisation"),
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def role(self) -> str | None:
+        from core.roles import role_of
+
+        return role_of(self)
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username

@@ -1,0 +1,110 @@
+"""Hooks that let a lower app show what a higher app knows, without importing it.
+
+The layering is ``core <- refugees <- projects <- funding <- reports``. The navigation,
+the home page panels and a person's timeline are filled by each app from its
+``AppConfig.ready()``:
+
+    from core.registry import nav, timeline
+    nav.register(NavItem(...))
+    timeline.register(my_provider)
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.urls import NoReverseMatch, reverse
+
+from core.roles import has_role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: Any  # a lazy translated string
+    url_name: str
+    roles: tuple[str, ...]
+    order: int = 100
+    icon: str = ""
+
+    def url(self) -> str:
+        try:
+            return reverse(self.url_name)
+        except NoReverseMatch:
+            return ""
+
+
+class NavRegistry:
+    def __init__(self) -> None:
+        self._items: dict[str, NavItem] = {}
+
+    def register(self, item: NavItem) -> None:
+        self._items[item.key] = item
+
+    def for_user(self, user) -> list[NavItem]:
+        items = [i for i in self._items.values() if has_role(user, *i.roles) and i.url()]
+        return sorted(items, key=lambda i: (i.order, i.key))
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One thing that happened to a person, for the profile page's timeline."""
+
+    when: date | datetime
+    kind: str  # a short machine key: "session", "project", "grant", "visit", "note" ...
+    title: str
+    detail: str = ""
+    url: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def sort_key(self) -> datetime:
+        if isinstance(self.when, datetime):
+            return self.when.replace(tzinfo=None)
+        return datetime(self.when.year, self.when.month, self.when.day)
+
+
+TimelineProvider = Callable[[Any, Any], Iterable[TimelineEvent]]  # (refugee, user) -> events
+
+
+class TimelineRegistry:
+    def __init__(self) -> None:
+        self._providers: dict[str, TimelineProvider] = {}
+
+    def register(self, key: str, provider: TimelineProvider) -> None:
+        self._providers[key] = provider
+
+    def events_for(self, refugee, user) -> list[TimelineEvent]:
+        events: list[TimelineEvent] = []
+        for provider in self._providers.values():
+            events.extend(provider(refugee, user))
+        return sorted(events, key=lambda e: e.sort_key, reverse=True)
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A panel on a role's home page: a template rendered with ``context(request)``."""
+
+    key: str
+    template: str
+    roles: tuple[str, ...]
+    context: Callable[[Any], dict]
+    order: int = 100
+
+
+class HomePanelRegistry:
+    def __init__(self) -> None:
+        self._panels: dict[str, HomePanel] = {}
+
+    def register(self, panel: HomePanel) -> None:
+        self._panels[panel.key] = panel
+
+    def for_request(self, request) -> list[tuple[HomePanel, dict]]:
+        panels = [p for p in self._panels.values() if has_role(request.user, *p.roles)]
+        return [(p, p.context(request)) for p in sorted(panels, key=lambda p: (p.order, p.key))]
+
+
+nav = NavRegistry()
+timeline = TimelineRegistry()
+home_panels = HomePanelRegistry()

@@ -1,0 +1,46 @@
+"""Private file storage: documents, receipts, visit photos and report files.
+
+Files live under ``PRIVATE_MEDIA_ROOT``, outside ``MEDIA_ROOT`` and any URL. They are
+only ever streamed by a view that first checks the user may see the owning object,
+through :func:`serve_private_file`.
+"""
+
+import mimetypes
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse, Http404
+from django.utils.deconstruct import deconstructible
+
+
+@deconstructible
+class PrivateStorage(FileSystemStorage):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("base_url", None)
+        super().__init__(**kwargs)
+
+    @property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+
+    def url(self, name):  # pragma: no cover - guarded on purpose
+        raise ValueError("Private files have no URL; serve them through an access-checked view.")
+
+
+private_storage = PrivateStorage()
+
+
+def serve_private_file(field_file, *, download_name: str | None = None, inline: bool = False) -> FileResponse:
+    """Stream a private file. Call only after the access check for its owner."""
+    if not field_file or not field_file.name:
+        raise Http404
+    try:
+        handle = field_file.storage.open(field_file.name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    name = download_name or field_file.name.rsplit("/", 1)[-1]
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(handle, as_attachment=not inline, filename=name, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

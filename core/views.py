@@ -1,0 +1,40 @@
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from core.registry import home_panels, nav
+from core.roles import Role, role_of
+
+HOME_TEMPLATES = {
+    Role.CASEWORKER: "core/home_caseworker.html",
+    Role.PROGRAMME_MANAGER: "core/home_manager.html",
+    Role.COMMITTEE_MEMBER: "core/home_committee.html",
+    Role.PARTNER_OFFICER: "core/home_partner.html",
+    Role.ADMIN: "core/home_admin.html",
+}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands on its own home page; a user with no role is told so."""
+    role = role_of(request.user)
+    template = HOME_TEMPLATES.get(role, "core/home_norole.html")
+    context = {
+        "panels": home_panels.for_request(request),
+        "shortcuts": nav.for_user(request.user),
+    }
+    return render(request, template, context)
+
+
+@login_not_required
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
+    """django-axes lockout page (AXES_LOCKOUT_CALLABLE): translated, status 429."""
+    from django.conf import settings
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)

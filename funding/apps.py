@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FundingConfig(AppConfig):
+    name = "funding"
+    verbose_name = _("Funding")
+    # Model permissions per role (see core.roles); the Django admin uses them.
+    role_permissions: dict[str, list[str]] = {}
+
+    def ready(self) -> None:
+        pass

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    name = "projects"
+    verbose_name = _("Business projects")
+    # Model permissions per role (see core.roles); the Django admin uses them.
+    role_permissions: dict[str, list[str]] = {}
+
+    def ready(self) -> None:
+        pass

@@ -1,0 +1,106 @@
+"""Shared fixtures: the personas every view test uses.
+
+Three kinds of people per STYLE.md: the owner (a caseworker of the Rabat office), a
+colleague with wider rights (the programme manager) and outsiders (a caseworker of
+another office, a committee member, partner officers, an admin).
+"""
+
+import pytest
+
+from core.roles import Role
+from tests.factories.core import PASSWORD, OfficeFactory, make_user
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def office_rabat(db):
+    from core.models import City
+
+    return OfficeFactory(code="rabat", city=City.objects.get(slug="rabat"), name_fr="Rabat")
+
+
+@pytest.fixture
+def office_oujda(db):
+    from core.models import City
+
+    return OfficeFactory(code="oujda", city=City.objects.get(slug="oujda"), name_fr="Oujda")
+
+
+@pytest.fixture
+def caseworker(office_rabat):
+    return make_user(Role.CASEWORKER, username="cw.rabat", office=office_rabat)
+
+
+@pytest.fixture
+def other_caseworker(office_oujda):
+    return make_user(Role.CASEWORKER, username="cw.oujda", office=office_oujda)
+
+
+@pytest.fixture
+def manager(office_rabat):
+    return make_user(Role.PROGRAMME_MANAGER, username="manager", office=office_rabat)
+
+
+@pytest.fixture
+def manager2(office_rabat):
+    return make_user(Role.PROGRAMME_MANAGER, username="manager2", office=office_rabat)
+
+
+@pytest.fixture
+def committee_member(db):
+    return make_user(Role.COMMITTEE_MEMBER, username="committee")
+
+
+@pytest.fixture
+def partner_unhcr(db):
+    return make_user(Role.PARTNER_OFFICER, username="partner.unhcr", partner_code="unhcr")
+
+
+@pytest.fixture
+def partner_anapec(db):
+    return make_user(Role.PARTNER_OFFICER, username="partner.anapec", partner_code="anapec")
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user(Role.ADMIN, username="it.admin")
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)`` returns a test client logged in as that user."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def celery_live_worker(django_db_serialized_rollback, transactional_db, settings):
+    """A real Celery worker (in a thread) consuming from the real Redis broker.
+
+    ``make test`` points CELERY_BROKER_URL at Redis and keeps tasks eager by default;
+    this fixture turns eager mode off for the test so tasks really travel through Redis.
+    The worker's thread needs committed data, hence a transactional database; the
+    serialized rollback restores the reference data that migrations loaded.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.fail("This test needs Redis: run it with `make test` (CELERY_BROKER_URL=redis://...).")
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    app.control.purge()
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30, loglevel="WARNING"):
+            yield app
+    finally:
+        app.conf.task_always_eager = eager

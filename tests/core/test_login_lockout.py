@@ -1,0 +1,45 @@
+"""django-axes locks a username+IP after repeated failures, and unlocks after the cool-off."""
+
+import time
+from datetime import timedelta
+
+from django.urls import reverse
+
+
+def _login(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password}, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_it_logs_in_with_the_right_password(client, caseworker, password):
+    response = _login(client, caseworker.username, password)
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_it_explains_a_wrong_password(client, caseworker):
+    response = _login(client, caseworker.username, "wrong")
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+
+
+def test_it_locks_out_after_repeated_failures_even_with_the_right_password(client, caseworker, password, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, caseworker.username, "wrong")
+    response = _login(client, caseworker.username, password)
+    assert response.status_code == 429
+    assert "Too many failed login attempts" in response.content.decode()
+
+
+def test_it_unlocks_after_the_cool_off(client, caseworker, password, settings):
+    settings.AXES_COOLOFF_TIME = timedelta(seconds=1)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, caseworker.username, "wrong")
+    assert _login(client, caseworker.username, password).status_code == 429
+    time.sleep(1.2)
+    response = _login(client, caseworker.username, password)
+    assert response.status_code == 302
+
+
+def test_it_expires_idle_sessions(settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert 0 < settings.SESSION_COOKIE_AGE <= 12 * 3600
