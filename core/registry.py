@@ -108,3 +108,31 @@ class HomePanelRegistry:
 nav = NavRegistry()
 timeline = TimelineRegistry()
 home_panels = HomePanelRegistry()
+
+
+@dataclass(frozen=True)
+class StatusRule:
+    """A fact that gives a person a status, declared by the app that knows it.
+
+    ``having`` takes a queryset of refugees and returns the subset with that fact, in
+    the database (e.g. projects: "attended an awareness session"). The person's status
+    is the highest-ranked status whose rule matches (see refugees.services).
+    """
+
+    status: str
+    rank: int
+    having: Callable[[Any], Any]
+
+
+class StatusRuleRegistry:
+    def __init__(self) -> None:
+        self._rules: dict[str, StatusRule] = {}
+
+    def register(self, key: str, rule: StatusRule) -> None:
+        self._rules[key] = rule
+
+    def rules(self) -> list[StatusRule]:
+        return sorted(self._rules.values(), key=lambda r: r.rank, reverse=True)
+
+
+status_rules = StatusRuleRegistry()

@@ -35,10 +35,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--check", action="store_true", help="Fail on untranslated/fuzzy strings or stale .mo.")
+        parser.add_argument(
+            "--only", default="", help="Only this locale root: an app label, or 'project' for the top-level locale/."
+        )
 
     def handle(self, *args, **options):
         problems: list[str] = []
         for root, ignores in locale_roots():
+            name = "project" if root == Path(settings.BASE_DIR) else root.name
+            if options["only"] and options["only"] != name:
+                continue
             (root / "locale").mkdir(exist_ok=True)
             backup = self._backup(root) if options["check"] else None
             try:
