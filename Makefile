@@ -9,6 +9,8 @@ PIP := $(VENV)/bin/pip
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sanad
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
+# Two test processes (the machines have 2 cores); each has its own test database and Redis db.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test lint venv dev-venv migrate seed messages check-messages worker beat clean help
 
@@ -42,7 +44,7 @@ run: seed
 test: dev-venv
 	SANAD_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) \
 	CELERY_TASK_ALWAYS_EAGER=1 \
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: dev-venv
 	$(VENV)/bin/ruff check .

@@ -23,6 +23,12 @@ class PrivateStorage(FileSystemStorage):
     def base_location(self):
         return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
 
+    def _clear_cached_properties(self, setting, **kwargs):
+        """Forget the cached location when PRIVATE_MEDIA_ROOT changes (tests override it)."""
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "PRIVATE_MEDIA_ROOT":
+            self.__dict__.pop("location", None)
+
     def url(self, name):  # pragma: no cover - guarded on purpose
         raise ValueError("Private files have no URL; serve them through an access-checked view.")
 

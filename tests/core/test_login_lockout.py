@@ -1,9 +1,10 @@
 """django-axes locks a username+IP after repeated failures, and unlocks after the cool-off."""
 
-import time
 from datetime import timedelta
 
+from axes.models import AccessAttempt
 from django.urls import reverse
+from django.utils import timezone
 
 
 def _login(client, username, password):
@@ -31,13 +32,20 @@ def test_it_locks_out_after_repeated_failures_even_with_the_right_password(clien
 
 
 def test_it_unlocks_after_the_cool_off(client, caseworker, password, settings):
-    settings.AXES_COOLOFF_TIME = timedelta(seconds=1)
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _login(client, caseworker.username, "wrong")
     assert _login(client, caseworker.username, password).status_code == 429
-    time.sleep(1.2)
+    # Let the cool-off pass: the failures now date from just over AXES_COOLOFF_TIME ago.
+    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(seconds=1))
     response = _login(client, caseworker.username, password)
     assert response.status_code == 302
+
+
+def test_it_is_still_locked_just_before_the_cool_off_ends(client, caseworker, password, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, caseworker.username, "wrong")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME + timedelta(minutes=1))
+    assert _login(client, caseworker.username, password).status_code == 429
 
 
 def test_it_expires_idle_sessions(settings):
