@@ -284,7 +284,7 @@ class RefugeeImportRowForm(RefugeeForm):
         for name in ("confirm_different", "duplicate_ids", "region", "caseworker"):
             self.fields.pop(name, None)
         self.fields["city"] = LookupChoiceField(lookup=cities, required=False, label=_("city"))
-        self.fields["office"] = LookupChoiceField(lookup=offices, required=not is_manager(user), label=_("office"))
+        self.fields["office"] = LookupChoiceField(lookup=offices, required=False, label=_("office"))
         self.fields["intake_date"].required = True
 
     def clean_unhcr_individual_number(self) -> str:
@@ -296,6 +296,8 @@ class RefugeeImportRowForm(RefugeeForm):
     def clean_office(self):
         office = self.cleaned_data.get("office")
         if office is None:
+            if self.user.office is None:
+                raise ValidationError(_("Enter the office code."), code="required")
             return self.user.office
         if not is_manager(self.user) and office.pk != self.user.office_id:
             raise ValidationError(_("You can only import people for your own office."), code="office_scope")

@@ -1,6 +1,5 @@
 """Documents: type checked by content, private storage, access-checked download, audited delete."""
 
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
