@@ -64,7 +64,10 @@ def test_the_form_never_fails_on_bad_values(client_for, caseworker, valid_post, 
     Refugee.objects.all().delete()
 
 
-HEADER = "unhcr_individual_number,first_name_latin,last_name_latin,sex,date_of_birth,nationality,legal_status,household_size,referral_source,intake_date,city"
+HEADER = (
+    "unhcr_individual_number,first_name_latin,last_name_latin,sex,date_of_birth,nationality,"
+    "legal_status,household_size,referral_source,intake_date,city"
+)
 
 
 @FUZZ

@@ -14,7 +14,10 @@ from tests.factories.refugees import RefugeeFactory
 pytestmark = pytest.mark.django_db
 URL = reverse("refugees:import")
 CONFIRM = reverse("refugees:import_confirm")
-HEADER = "unhcr_individual_number,first_name_latin,last_name_latin,first_name_ar,last_name_ar,sex,date_of_birth,nationality,legal_status,city,phone,household_size,referral_source,intake_date,office"
+HEADER = (
+    "unhcr_individual_number,first_name_latin,last_name_latin,first_name_ar,last_name_ar,sex,date_of_birth,"
+    "nationality,legal_status,city,phone,household_size,referral_source,intake_date,office"
+)
 GOOD = [
     "RAB-25C10001,Fatima,Zahra,فاطمة,الزهراء,F,1992-03-04,SY,refugee,rabat,0612345678,3,unhcr,2025-11-02,rabat",
     "RAB-25C10002,Jean,Mbaye,,,M,15/06/1985,CF,asylum_seeker,Rabat,,1,self,2025-11-03,",
