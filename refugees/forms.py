@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from core.files import validate_document
 from core.models import City, Office, PartnerOrganisation, User
@@ -284,6 +285,9 @@ class RefugeeImportRowForm(RefugeeForm):
         for name in ("confirm_different", "duplicate_ids", "region", "caseworker"):
             self.fields.pop(name, None)
         self.fields["city"] = LookupChoiceField(lookup=cities, required=False, label=_("city"))
+        self.fields["nationality"] = LookupChoiceField(
+            lookup={code.lower(): code for code, _name in countries}, label=self.fields["nationality"].label
+        )
         self.fields["office"] = LookupChoiceField(lookup=offices, required=False, label=_("office"))
         self.fields["intake_date"].required = True
 
@@ -308,6 +312,13 @@ class RefugeeImportRowForm(RefugeeForm):
         if data.get("city") is not None:
             data["region"] = data["city"].region
         return data
+
+    def _post_clean(self):
+        # The form fields carry the model's validators, lengths and choices, and the
+        # lookups above already resolved city and office: skip the model's per-row
+        # queries (foreign key existence, check constraints) so a big file stays fast.
+        # The database constraints still guard the commit.
+        pass
 
     def profile_data(self) -> dict:
         return dict(self.cleaned_data)

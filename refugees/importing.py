@@ -211,9 +211,12 @@ def validate_import(*, user: User, content: bytes, ext: str) -> ImportResult:
     )
     seen: dict[str, int] = {}
     results: list[RowResult] = []
+    # One form for the whole file, re-bound for each row: building a form copies its
+    # fields (250 countries...), which would dominate the time of a big import.
+    form = RefugeeImportRowForm(data={}, user=user, cities=cities, offices=offices, existing_numbers=existing)
     for n, row in enumerate(rows, start=2):
         values, data = _row_data(header, row)
-        form = RefugeeImportRowForm(data=data, user=user, cities=cities, offices=offices, existing_numbers=existing)
+        form.data, form._errors = data, None
         result = RowResult(line=n, values=values)
         if form.is_valid():
             result.data = form.profile_data()

@@ -232,17 +232,18 @@ def name_key(*parts: str) -> str:
     return " ".join(" ".join(words).split())[:250]
 
 
+def trigrams(text: str) -> set[str]:
+    """The trigrams of a name as pg_trgm counts them (each word padded "  word ")."""
+    out: set[str] = set()
+    for word in text.split():
+        padded = f"  {word} "
+        out.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return out
+
+
 def similarity(a: str, b: str) -> float:
-    """Trigram similarity like pg_trgm's, for databases without it (SQLite)."""
-
-    def grams(s: str) -> set[str]:
-        out: set[str] = set()
-        for word in s.split():
-            padded = f"  {word} "
-            out.update(padded[i : i + 3] for i in range(len(padded) - 2))
-        return out
-
-    ga, gb = grams(a), grams(b)
+    """Trigram similarity like pg_trgm's ``similarity()``, for when the database has none."""
+    ga, gb = trigrams(a), trigrams(b)
     if not ga or not gb:
         return 0.0
     return len(ga & gb) / len(ga | gb)

@@ -1,19 +1,22 @@
 """Reads of the refugee registry."""
 
 import datetime
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import IntegerField, Q, QuerySet
 
 from core.models import PartnerOrganisation
 from refugees.models import Consent, Refugee
-from refugees.names import has_arabic, name_key, normalise_arabic, similarity
-from refugees.validators import normalise_phone, normalise_unhcr_number
+from refugees.names import has_arabic, name_key, normalise_arabic, trigrams
+from refugees.validators import normalise_phone
 
 # pg_trgm similarity above which two normalised names are "similar".
 NAME_SIMILARITY = 0.5
+# From this many probes (an import), compare in Python after one query (see below).
+BULK_IN_PYTHON_FROM = 20
 
 
 def refugees_sharing_with(partner: PartnerOrganisation) -> QuerySet[Refugee]:
@@ -64,7 +67,7 @@ def probable_duplicates_bulk(probes: Sequence[DuplicateProbe]) -> dict[int, list
     found: dict[int, list[int]] = {}
     if not todo:
         return found
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and len(todo) <= BULK_IN_PYTHON_FROM:
         idx, keys, years, excl = [], [], [], []
         for i, p in todo:
             for key in {p.key, p.key_ar} - {""}:
@@ -87,23 +90,63 @@ def probable_duplicates_bulk(probes: Sequence[DuplicateProbe]) -> dict[int, list
             for i, pk in cursor.fetchall():
                 found.setdefault(i, []).append(pk)
         return found
-    # Fallback (SQLite): prefilter by birth year in the database, compare names in Python.
-    years = {p.birth_year for _i, p in todo}
-    near = set()
-    for y in years:
-        near.update((y - 1, y, y + 1))
-    rows = list(
-        Refugee.objects.filter(anonymised_at__isnull=True)
-        .filter(Q(birth_year__in=near) | Q(date_of_birth__year__in=near))
-        .values_list("pk", "name_key", "birth_year", "date_of_birth")
-    )
+    return _probable_duplicates_in_python(todo)
+
+
+def _probable_duplicates_in_python(todo: list[tuple[int, DuplicateProbe]]) -> dict[int, list[int]]:
+    """The same test as pg_trgm's ``similarity()``, computed in Python over the people born
+    in the probes' years, through an inverted trigram index of their distinct name keys.
+
+    Used on SQLite, and on PostgreSQL for big batches (an import of thousands of rows):
+    one query instead of one GIN index scan per row.
+    """
+    from collections import Counter, defaultdict
+
+    from django.db.models.functions import Coalesce, ExtractYear
+
+    years: set[int] = set()
+    for _i, p in todo:
+        years.update((p.birth_year - 1, p.birth_year, p.birth_year + 1))
+    people: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    if connection.vendor == "postgresql":
+        # Grouped by name key in the database: a few thousand rows instead of 100,000.
+        sql = """
+            SELECT name_key, array_agg(id), array_agg(y) FROM (
+                SELECT id, name_key, COALESCE(EXTRACT(YEAR FROM date_of_birth)::int, birth_year) AS y
+                FROM refugees_refugee WHERE anonymised_at IS NULL AND name_key <> ''
+            ) r WHERE y = ANY(%s) GROUP BY name_key
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [sorted(years)])
+            for key, pks, ys in cursor.fetchall():
+                people[key] = list(zip(pks, ys, strict=True))
+    else:
+        rows = (
+            Refugee.objects.filter(anonymised_at__isnull=True)
+            .annotate(year=Coalesce(ExtractYear("date_of_birth"), "birth_year", output_field=IntegerField()))
+            .filter(year__in=years)
+            .values_list("pk", "name_key", "year")
+        )
+        for pk, key, year in rows.iterator(chunk_size=10000):
+            if key:
+                people[key].append((pk, year))
+    grams = {key: trigrams(key) for key in people}
+    inverted: dict[str, list[str]] = defaultdict(list)
+    for key, gs in grams.items():
+        for g in gs:
+            inverted[g].append(key)
+    found: dict[int, list[int]] = {}
     for i, p in todo:
-        for pk, key, year, dob in rows:
-            year = dob.year if dob else year
-            if pk == p.exclude_pk or year is None or abs(year - p.birth_year) > 1:
-                continue
-            if any(k and similarity(k, key) >= NAME_SIMILARITY for k in (p.key, p.key_ar)):
-                found.setdefault(i, []).append(pk)
+        matches: set[int] = set()
+        for probe_key in {p.key, p.key_ar} - {""}:
+            probe_grams = trigrams(probe_key)
+            shared = Counter(key for g in probe_grams for key in inverted.get(g, ()))
+            for key, n in shared.items():
+                if n / (len(probe_grams) + len(grams[key]) - n) < NAME_SIMILARITY:
+                    continue
+                matches.update(pk for pk, year in people[key] if pk != p.exclude_pk and abs(year - p.birth_year) <= 1)
+        if matches:
+            found[i] = sorted(matches)
     return found
 
 
@@ -112,19 +155,29 @@ def probable_duplicates(probe: DuplicateProbe, *, confirmed: Iterable[int] = ())
     return list(Refugee.objects.filter(pk__in=ids).select_related("office", "city").order_by("pk"))
 
 
+_NUMBER_QUERY = re.compile(r"^[A-Z0-9]{3}-?\d[0-9A-Z-]*$")
+_PHONE_QUERY = re.compile(r"^\+?[\d\s().-]{4,}$")
+
+
 def search_refugees(qs: QuerySet[Refugee], query: str) -> QuerySet[Refugee]:
-    """Search by name (Latin or Arabic, normalised), UNHCR number or phone."""
+    """Search by name (Latin or Arabic, normalised), UNHCR number or phone.
+
+    The kind of query is recognised first so that each search uses one index
+    (prefix on the numbers, trigram on phone, name_key and the Arabic names).
+    """
     query = (query or "").replace("\x00", "").strip()[:200]
     if not query:
         return qs
+    compact = re.sub(r"\s+", "", query).upper()
+    if _NUMBER_QUERY.match(compact) and any(ch.isalpha() for ch in compact):
+        if len(compact) > 3 and compact[3] != "-":
+            compact = f"{compact[:3]}-{compact[3:]}"
+        return qs.filter(Q(unhcr_individual_number__startswith=compact) | Q(unhcr_case_number__startswith=compact))
+    if _PHONE_QUERY.match(query):
+        phone = normalise_phone(query)
+        digits = phone.removeprefix("+212") if phone.startswith("+212") else phone.lstrip("+")
+        return qs.filter(phone__contains=digits)
     cond = Q()
-    number = normalise_unhcr_number(query)
-    if any(ch.isdigit() for ch in query):
-        cond |= Q(unhcr_individual_number__startswith=number) | Q(unhcr_case_number__istartswith=number)
-        digits = "".join(ch for ch in query if ch.isdigit())
-        if len(digits) >= 4:
-            phone = normalise_phone(query)
-            cond |= Q(phone__contains=phone.lstrip("+").removeprefix("212") if phone.startswith("+212") else digits)
     key = name_key(query)
     if key:
         cond |= Q(name_key__contains=key)

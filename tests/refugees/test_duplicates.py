@@ -83,3 +83,25 @@ def test_it_does_not_ask_again_on_edit_once_confirmed(client_for, caseworker, va
         {**valid_post, "unhcr_individual_number": new.unhcr_individual_number, "household_size": "5"},
     )
     assert response.status_code == 302
+
+
+def test_the_batch_comparison_agrees_with_pg_trgm(existing, office_rabat):
+    from refugees.selectors import BULK_IN_PYTHON_FROM, probable_duplicates_bulk
+
+    RefugeeFactory(
+        office=office_rabat, first_name_latin="Fatima", last_name_latin="Zahra", date_of_birth=datetime.date(1990, 1, 1)
+    )
+    probes = [
+        probe_for(first_name_latin=first, last_name_latin=last, birth_year=year)
+        for first, last, year in [
+            ("Muhammad", "Al Halabi", 1989),
+            ("Fatma", "Zahra", 1991),
+            ("Fatma", "Zahra", 1995),
+            ("Jean", "Other", 1988),
+        ]
+    ]
+    one_by_one = {i: ids for i, p in enumerate(probes) if (ids := probable_duplicates_bulk([p]).get(0))}
+    padding = [probe_for(first_name_latin="Nobody", last_name_latin=f"Pad{n}", birth_year=1950) for n in range(30)]
+    assert len(probes + padding) > BULK_IN_PYTHON_FROM
+    assert probable_duplicates_bulk(probes + padding) == one_by_one
+    assert sorted(one_by_one) == [0, 1]
