@@ -183,7 +183,7 @@ def search_refugees(qs: QuerySet[Refugee], query: str) -> QuerySet[Refugee]:
         cond |= Q(name_key__contains=key)
     if has_arabic(query):
         ar = normalise_arabic(query)
-        cond |= Q(first_name_ar__icontains=ar) | Q(last_name_ar__icontains=ar)
+        cond |= Q(first_name_ar__contains=ar) | Q(last_name_ar__contains=ar)  # no case in Arabic: LIKE uses the index
     if not cond:
         return qs.none()
     return qs.filter(cond)
