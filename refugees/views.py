@@ -118,8 +118,6 @@ def _profile_form(request: HttpRequest, refugee: Refugee | None) -> HttpResponse
             return redirect("refugees:detail", pk=refugee.pk)
         form.data = form.data.copy()
         form.data["duplicate_ids"] = ",".join(str(i) for i in sorted(ids))
-    elif request.method == "POST" and form.has_error("confirm_different"):
-        pass
     return render(
         request,
         "refugees/form.html",
