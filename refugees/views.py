@@ -2,17 +2,20 @@
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models.functions import Upper
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.models import PartnerOrganisation
-from core.pagination import paginate, querystring_without_page
+from core.pagination import querystring_without_page
 from core.registry import timeline
 from core.roles import is_manager
 from core.storage import serve_private_file
@@ -34,6 +37,20 @@ from refugees.models import DuplicateConfirmation, Refugee
 from refugees.selectors import probable_duplicates, probe_for, refugees_sharing_with
 from refugees.timeline import refugee_changes
 
+# The list counts at most this many matches: an exact COUNT(*) over 100,000 rows costs more
+# than the page itself, and nobody pages through 400 pages.
+LIST_COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.object_list.order_by()[: LIST_COUNT_CAP + 1].count()
+        self.capped = found > LIST_COUNT_CAP
+        return min(found, LIST_COUNT_CAP)
+
 
 def refugee_list(request: HttpRequest) -> HttpResponse:
     qs = refugees_visible_to(request.user).select_related("office", "city")
@@ -50,7 +67,7 @@ def refugee_list(request: HttpRequest) -> HttpResponse:
         )
     elif "sort" not in request.GET:
         result = result.order_by("last_name_latin", "first_name_latin", "pk")
-    page = paginate(request, result)
+    page = CappedPaginator(result, settings.PAGINATE_BY).get_page(request.GET.get("page"))
     return render(
         request,
         "refugees/list.html",

@@ -95,3 +95,17 @@ def test_it_keeps_a_constant_query_count(client_for, manager, office_rabat, djan
         response = client.get(URL, {"q": "a", "sort": "-intake"})
     assert response.status_code == 200
     assert len(many) == len(few)
+
+
+def test_it_caps_the_count_of_a_huge_result(client_for, manager, office_rabat, monkeypatch):
+    from refugees import views
+
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 3)
+    RefugeeFactory.create_batch(5, office=office_rabat)
+    response = client_for(manager).get(URL)
+    assert response.context["page_obj"].paginator.count == 3
+    assert "data-capped" in response.content.decode()
+    RefugeeFactory._meta.model.objects.filter(
+        pk__in=list(RefugeeFactory._meta.model.objects.values_list("pk", flat=True)[:3])
+    ).delete()
+    assert "data-capped" not in client_for(manager).get(URL).content.decode()
