@@ -205,7 +205,8 @@ def validate_import(*, user: User, content: bytes, ext: str) -> ImportResult:
         for key in (city.slug, city.name_fr, city.name_ar, city.name_en):
             cities[key.strip().lower()] = city
     offices = {o.code.lower(): o for o in Office.objects.all()}
-    numbers = {normalise_unhcr_number(r[header.index("unhcr_individual_number")]) for r in rows if r}
+    col = header.index("unhcr_individual_number")
+    numbers = {normalise_unhcr_number(r[col]) for r in rows if len(r) > col}
     existing = set(
         Refugee.objects.filter(unhcr_individual_number__in=numbers).values_list("unhcr_individual_number", flat=True)
     )

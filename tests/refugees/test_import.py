@@ -152,6 +152,7 @@ def test_it_refuses_other_roles(request, client_for, persona):
 @pytest.mark.parametrize(
     ("name", "content"),
     [
+        ("short.csv", b"first_name_latin,last_name_latin,sex,nationality,unhcr_individual_number\nA\n"),
         ("x.txt", b"hello"),
         ("x.xlsx", b"not a zip"),
         ("x.csv", b"\xff\xfe\x00bad"),
@@ -163,4 +164,4 @@ def test_it_explains_unreadable_files(client_for, caseworker, name, content):
     response = client_for(caseworker).post(URL, {"file": SimpleUploadedFile(name, content)})
     assert response.status_code == 200
     result = response.context.get("result")
-    assert response.context["form"].errors or (result and result.file_errors)
+    assert response.context["form"].errors or (result and (result.file_errors or result.error_rows))
