@@ -68,3 +68,35 @@ def refugee_events(refugee: Refugee, user) -> Iterable[TimelineEvent]:
             _("Profile changed by %(user)s") % {"user": record.history_user or "?"},
             names or (record.history_change_reason or ""),
         )
+
+
+def related_changes(refugee: Refugee, limit: int = HISTORY_LIMIT) -> list[dict]:
+    """The latest recorded changes to the person's consents and documents (two queries)."""
+    actions = {"+": _("added"), "~": _("changed"), "-": _("deleted")}
+    rows = []
+    for record in Consent.history.filter(refugee_id=refugee.pk).select_related("history_user", "partner")[:limit]:
+        what = record.get_purpose_display()
+        if record.partner_id:
+            what = f"{what} ({record.partner})"
+        if record.withdrawn_on:
+            what = _("%(what)s, withdrawn on %(date)s") % {"what": what, "date": record.withdrawn_on.isoformat()}
+        rows.append(
+            {
+                "when": record.history_date,
+                "user": record.history_user,
+                "object": _("Consent"),
+                "action": actions.get(record.history_type, ""),
+                "what": what,
+            }
+        )
+    for record in RefugeeDocument.history.filter(refugee_id=refugee.pk).select_related("history_user")[:limit]:
+        rows.append(
+            {
+                "when": record.history_date,
+                "user": record.history_user,
+                "object": _("Document"),
+                "action": actions.get(record.history_type, ""),
+                "what": f"{record.get_kind_display()} · {record.original_name}",
+            }
+        )
+    return sorted(rows, key=lambda r: r["when"], reverse=True)[:limit]

@@ -35,7 +35,7 @@ from refugees.forms import (
 )
 from refugees.models import DuplicateConfirmation, Refugee
 from refugees.selectors import probable_duplicates, probe_for, refugees_sharing_with
-from refugees.timeline import refugee_changes
+from refugees.timeline import refugee_changes, related_changes
 
 # The list counts at most this many matches: an exact COUNT(*) over 100,000 rows costs more
 # than the page itself, and nobody pages through 400 pages.
@@ -87,6 +87,7 @@ def refugee_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "note_form": NoteForm(),
         "manager": manager,
         "history": refugee_changes(refugee) if manager else [],
+        "related_history": related_changes(refugee) if manager else [],
         "anonymised": refugee.anonymised_at is not None,
         "today": timezone.localdate(),
     }

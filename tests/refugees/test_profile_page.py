@@ -82,3 +82,18 @@ def test_its_query_count_does_not_grow_with_history(client_for, manager, rabat_r
     with django_assert_max_num_queries(20), CaptureQueriesContext(connection) as long:
         client.get(_url(rabat_refugee))
     assert len(long) == len(short)
+
+
+def test_it_shows_consent_and_document_changes_to_managers(client_for, caseworker, manager, rabat_refugee):
+    from refugees.services import consent_record, consent_withdraw
+
+    consent = consent_record(
+        refugee=rabat_refugee, by=caseworker, purpose="participation", given_on=rabat_refugee.intake_date
+    )
+    consent_withdraw(consent=consent, by=manager)
+    rows = client_for(manager).get(_url(rabat_refugee)).context["related_history"]
+    assert [(str(r["user"]), str(r["action"])) for r in rows][:2] == [
+        (str(manager), "modifié"),
+        (str(caseworker), "ajouté"),
+    ]
+    assert client_for(caseworker).get(_url(rabat_refugee)).context["related_history"] == []
