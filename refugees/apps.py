@@ -9,4 +9,13 @@ class RefugeesConfig(AppConfig):
     role_permissions: dict[str, list[str]] = {}
 
     def ready(self) -> None:
-        pass
+        from core.registry import NavItem, nav, timeline
+        from core.roles import Role
+        from refugees.timeline import refugee_events
+
+        nav.register(
+            NavItem(
+                "refugees", _("Refugees"), "refugees:list", roles=(Role.CASEWORKER, Role.PROGRAMME_MANAGER), order=10
+            )
+        )
+        timeline.register("refugees", refugee_events)

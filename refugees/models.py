@@ -129,7 +129,15 @@ class Refugee(TimeStampedModel):
                 condition=Q(birth_year__isnull=True) | Q(birth_year__gte=1900), name="refugee_birth_year_sane"
             ),
         ]
-        indexes = [models.Index(fields=["office", "intake_date"]), models.Index(fields=["intake_date"])]
+        indexes = [
+            models.Index(fields=["office", "intake_date"]),
+            models.Index(fields=["intake_date"]),
+            # The list's default order, whole registry and per office (index scan + LIMIT).
+            models.Index(fields=["last_name_latin", "first_name_latin", "id"], name="refugee_name_order"),
+            models.Index(
+                fields=["office", "last_name_latin", "first_name_latin", "id"], name="refugee_office_name_order"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name_latin} ({self.unhcr_individual_number})"

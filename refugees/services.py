@@ -1,11 +1,215 @@
 """Writes to the refugee registry. Keyword-only, typed, atomic; they take the acting user."""
 
+import datetime
+import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
+from core.models import User
 from core.registry import status_rules
-from refugees.models import Refugee, RefugeeStatus
+from refugees.models import (
+    Consent,
+    DuplicateConfirmation,
+    ProfileView,
+    Refugee,
+    RefugeeDocument,
+    RefugeeNote,
+    RefugeeStatus,
+)
+from refugees.names import name_key
+
+ANONYMISED = "ANONYMISED"
+
+# The fields a form or an import may set on a profile.
+PROFILE_FIELDS = (
+    "unhcr_individual_number",
+    "unhcr_case_number",
+    "first_name_latin",
+    "last_name_latin",
+    "first_name_ar",
+    "last_name_ar",
+    "sex",
+    "date_of_birth",
+    "birth_year",
+    "date_of_birth_estimated",
+    "nationality",
+    "legal_status",
+    "arrival_date",
+    "region",
+    "city",
+    "phone",
+    "languages",
+    "education_level",
+    "previous_occupation",
+    "skills",
+    "household_size",
+    "specific_needs",
+    "referral_source",
+    "intake_date",
+    "office",
+    "caseworker",
+)
+
+
+def _derive(refugee: Refugee) -> None:
+    refugee.name_key = name_key(refugee.first_name_latin, refugee.last_name_latin)
+    if refugee.date_of_birth:
+        refugee.birth_year = refugee.date_of_birth.year
+    if refugee.city_id and not refugee.region_id:
+        refugee.region_id = refugee.city.region_id
+
+
+def _confirm_duplicates(*, refugee: Refugee, others: Iterable[int], by: User) -> None:
+    for other_id in set(others) - {refugee.pk}:
+        DuplicateConfirmation.objects.get_or_create(refugee=refugee, other_id=other_id, defaults={"confirmed_by": by})
+
+
+@transaction.atomic
+def refugee_register(*, by: User, data: dict[str, Any], confirmed_duplicate_ids: Iterable[int] = ()) -> Refugee:
+    """Create a profile; ``confirmed_duplicate_ids`` are the probable duplicates the user
+    confirmed to be different people (recorded as DuplicateConfirmation)."""
+    refugee = Refugee(**{k: v for k, v in data.items() if k in PROFILE_FIELDS})
+    _derive(refugee)
+    refugee._history_user = by
+    refugee.save()
+    _confirm_duplicates(refugee=refugee, others=confirmed_duplicate_ids, by=by)
+    refugee_refresh_status(refugee_ids=[refugee.pk])
+    refugee.refresh_from_db(fields=["status"])
+    return refugee
+
+
+@transaction.atomic
+def refugee_update(
+    *, refugee: Refugee, by: User, data: dict[str, Any], confirmed_duplicate_ids: Iterable[int] = ()
+) -> Refugee:
+    for field, value in data.items():
+        if field in PROFILE_FIELDS:
+            setattr(refugee, field, value)
+    _derive(refugee)
+    refugee._history_user = by
+    refugee.save()
+    _confirm_duplicates(refugee=refugee, others=confirmed_duplicate_ids, by=by)
+    return refugee
+
+
+def profile_view_record(*, refugee: Refugee, by: User) -> ProfileView:
+    return ProfileView.objects.create(refugee=refugee, user=by)
+
+
+@transaction.atomic
+def note_add(*, refugee: Refugee, by: User, text: str) -> RefugeeNote:
+    note = RefugeeNote(refugee=refugee, author=by, text=text)
+    note._history_user = by
+    note.save()
+    return note
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    refugee: Refugee,
+    by: User,
+    purpose: str,
+    given_on: datetime.date,
+    partner=None,
+    notes: str = "",
+) -> Consent:
+    consent = Consent(
+        refugee=refugee,
+        purpose=purpose,
+        partner=partner if purpose == Consent.Purpose.SHARE_IDENTIFIABLE else None,
+        given_on=given_on,
+        recorded_by=by,
+        notes=notes,
+    )
+    consent._history_user = by
+    consent.full_clean()
+    consent.save()
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: Consent, by: User, on: datetime.date | None = None) -> Consent:
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_on is not None:
+        return consent
+    consent.withdrawn_on = max(on or timezone.localdate(), consent.given_on)
+    consent.withdrawn_recorded_by = by
+    consent._history_user = by
+    consent.save(update_fields=["withdrawn_on", "withdrawn_recorded_by", "updated_at"])
+    return consent
+
+
+@transaction.atomic
+def document_upload(*, refugee: Refugee, by: User, kind: str, upload, content_type: str) -> RefugeeDocument:
+    doc = RefugeeDocument(
+        refugee=refugee,
+        kind=kind,
+        original_name=(upload.name or "document")[-255:],
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    doc.file.save(uuid.uuid4().hex, upload, save=False)
+    doc._history_user = by
+    doc.save()
+    return doc
+
+
+@transaction.atomic
+def document_delete(*, document: RefugeeDocument, by: User) -> None:
+    """Delete a document and its file; the history keeps who deleted what, when."""
+    storage, name = document.file.storage, document.file.name
+    document._history_user = by
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name) if name and storage.exists(name) else None)
+
+
+@transaction.atomic
+def refugee_anonymise(*, refugee: Refugee, by: User) -> Refugee:
+    """Erase a person's identity on request, keeping the row (and its counts) for aggregates.
+
+    Names become "ANONYMISED", the UNHCR numbers a unique placeholder; phone, skills,
+    notes and documents are deleted; the history rows are scrubbed of personal values.
+    The anonymisation itself stays in the history (who, when).
+    """
+    refugee = Refugee.objects.select_for_update().get(pk=refugee.pk)
+    if refugee.anonymised_at is not None:
+        return refugee
+    placeholder = f"ANON-{refugee.pk}"
+    scrub = {
+        "unhcr_individual_number": placeholder,
+        "unhcr_case_number": "",
+        "first_name_latin": ANONYMISED,
+        "last_name_latin": ANONYMISED,
+        "first_name_ar": "",
+        "last_name_ar": "",
+        "name_key": "",
+        "phone": "",
+        "previous_occupation": "",
+        "skills": "",
+        "date_of_birth": None,
+        "caseworker": None,
+    }
+    # History first: scrub every earlier version of the person's personal values.
+    Refugee.history.filter(id=refugee.pk).update(**{k: v for k, v in scrub.items() if k != "caseworker"})
+    Consent.history.filter(refugee_id=refugee.pk).update(notes="")
+    for doc in list(refugee.documents.all()):
+        document_delete(document=doc, by=by)
+    RefugeeNote.objects.filter(refugee=refugee).delete()
+    RefugeeNote.history.filter(refugee_id=refugee.pk).update(text=ANONYMISED)
+    RefugeeDocument.history.filter(refugee_id=refugee.pk).update(original_name=ANONYMISED, file="")
+    Consent.objects.filter(refugee=refugee).update(notes="")
+    for field, value in scrub.items():
+        setattr(refugee, field, value)
+    refugee.anonymised_at = timezone.now()
+    refugee._history_user = by
+    refugee._change_reason = "anonymised"
+    refugee.save()
+    return refugee
 
 
 @transaction.atomic

@@ -1,0 +1,95 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from refugees.models import Consent, DuplicateConfirmation, ProfileView, Refugee, RefugeeDocument, RefugeeNote
+from refugees.names import name_key
+
+
+@admin.register(Refugee)
+class RefugeeAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "unhcr_individual_number",
+        "first_name_latin",
+        "last_name_latin",
+        "sex",
+        "nationality",
+        "legal_status",
+        "office",
+        "status",
+        "intake_date",
+    )
+    list_filter = ("office", "sex", "legal_status", "status", "region", "referral_source")
+    search_fields = (
+        "unhcr_individual_number",
+        "unhcr_case_number",
+        "first_name_latin",
+        "last_name_latin",
+        "first_name_ar",
+        "last_name_ar",
+        "phone",
+        "name_key",
+    )
+    list_select_related = ("office",)
+    autocomplete_fields = ("caseworker", "city")
+    readonly_fields = ("name_key", "status", "anonymised_at", "created_at", "updated_at")
+    date_hierarchy = "intake_date"
+    show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        obj.name_key = name_key(obj.first_name_latin, obj.last_name_latin)
+        if obj.date_of_birth:
+            obj.birth_year = obj.date_of_birth.year
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Consent)
+class ConsentAdmin(SimpleHistoryAdmin):
+    list_display = ("refugee", "purpose", "partner", "given_on", "withdrawn_on")
+    list_filter = ("purpose", "partner", "withdrawn_on")
+    search_fields = ("refugee__unhcr_individual_number", "refugee__last_name_latin")
+    list_select_related = ("refugee", "partner")
+    autocomplete_fields = ("refugee", "recorded_by", "withdrawn_recorded_by")
+    show_full_result_count = False
+
+
+@admin.register(RefugeeDocument)
+class RefugeeDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ("refugee", "kind", "original_name", "content_type", "size", "uploaded_by", "created_at")
+    list_filter = ("kind", "content_type")
+    search_fields = ("refugee__unhcr_individual_number", "original_name")
+    list_select_related = ("refugee", "uploaded_by")
+    autocomplete_fields = ("refugee", "uploaded_by")
+    readonly_fields = ("file", "content_type", "size")
+    show_full_result_count = False
+
+
+@admin.register(RefugeeNote)
+class RefugeeNoteAdmin(SimpleHistoryAdmin):
+    list_display = ("refugee", "author", "created_at")
+    search_fields = ("refugee__unhcr_individual_number", "text")
+    list_select_related = ("refugee", "author")
+    autocomplete_fields = ("refugee", "author")
+    show_full_result_count = False
+
+
+@admin.register(ProfileView)
+class ProfileViewAdmin(admin.ModelAdmin):
+    list_display = ("refugee", "user", "viewed_at")
+    list_filter = ("viewed_at",)
+    search_fields = ("refugee__unhcr_individual_number", "user__username")
+    list_select_related = ("refugee", "user")
+    autocomplete_fields = ("refugee", "user")
+    date_hierarchy = "viewed_at"
+    show_full_result_count = False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(DuplicateConfirmation)
+class DuplicateConfirmationAdmin(admin.ModelAdmin):
+    list_display = ("refugee", "other", "confirmed_by", "confirmed_at")
+    search_fields = ("refugee__unhcr_individual_number", "other__unhcr_individual_number")
+    list_select_related = ("refugee", "other", "confirmed_by")
+    autocomplete_fields = ("refugee", "other", "confirmed_by")
+    show_full_result_count = False

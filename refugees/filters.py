@@ -1,0 +1,98 @@
+"""The list's search, filters and sorting (django-filter)."""
+
+import django_filters
+from django import forms
+from django.forms.utils import flatatt
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from core.agd import AGE_BRACKET_CHOICES, bracket_q
+from core.models import Office, Region
+from refugees.models import LegalStatus, Refugee, RefugeeStatus, Sex
+from refugees.selectors import search_refugees
+
+SORTS = {
+    "name": ("last_name_latin", "first_name_latin", "pk"),
+    "-name": ("-last_name_latin", "-first_name_latin", "-pk"),
+    "intake": ("intake_date", "pk"),
+    "-intake": ("-intake_date", "-pk"),
+    "unhcr": ("unhcr_individual_number",),
+    "-unhcr": ("-unhcr_individual_number",),
+    "birth": ("date_of_birth", "pk"),
+    "-birth": ("-date_of_birth", "-pk"),
+}
+
+
+class FastSelect(forms.Select):
+    """A <select> rendered in Python: the nationality list has 250 options, and the
+    template-per-option rendering of Django's widget would dominate the list page's time."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        selected = "" if value is None else str(value[0] if isinstance(value, list | tuple) and value else value)
+        options = [
+            format_html(
+                '<option value="{}"{}>{}</option>',
+                key,
+                mark_safe(" selected") if str(key) == selected else "",
+                label,
+            )
+            for key, label in self.choices
+        ]
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe("".join(options)))
+
+
+class RefugeeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_q",
+        widget=forms.TextInput(attrs={"placeholder": _("Name (Arabic or Latin), UNHCR number, phone")}),
+    )
+    office = django_filters.ModelChoiceFilter(label=_("office"), queryset=Office.objects.order_by("name_fr"))
+    nationality = django_filters.ChoiceFilter(label=_("nationality"), choices=lambda: list(countries))
+    sex = django_filters.ChoiceFilter(label=_("sex"), choices=Sex.choices)
+    age = django_filters.ChoiceFilter(label=_("age bracket"), choices=AGE_BRACKET_CHOICES, method="filter_age")
+    status = django_filters.ChoiceFilter(label=_("status"), choices=RefugeeStatus.choices)
+    region = django_filters.ModelChoiceFilter(label=_("region"), queryset=Region.objects.order_by("code"))
+    legal_status = django_filters.ChoiceFilter(label=_("legal status"), choices=LegalStatus.choices)
+    sort = django_filters.ChoiceFilter(
+        label=_("sort by"),
+        method="filter_sort",
+        empty_label=None,
+        choices=[
+            ("name", _("name (A to Z)")),
+            ("-name", _("name (Z to A)")),
+            ("-intake", _("intake date (newest first)")),
+            ("intake", _("intake date (oldest first)")),
+            ("unhcr", _("UNHCR number")),
+            ("birth", _("date of birth (oldest first)")),
+            ("-birth", _("date of birth (youngest first)")),
+        ],
+    )
+
+    class Meta:
+        model = Refugee
+        fields: list[str] = []
+
+    def __init__(self, *args, show_office: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not show_office:
+            del self.filters["office"]
+        for field in self.form.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget = FastSelect(attrs={"class": "form-select form-select-sm"}, choices=field.choices)
+            else:
+                field.widget.attrs.setdefault("class", "form-control form-control-sm")
+
+    def filter_q(self, queryset, name, value):
+        return search_refugees(queryset, value)
+
+    def filter_age(self, queryset, name, value):
+        return queryset.filter(bracket_q(value, timezone.localdate()))
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["name"]))

@@ -1,0 +1,427 @@
+"""Forms of the refugee registry: they validate, the views call the services."""
+
+import datetime
+import unicodedata
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from core.files import validate_document
+from core.models import City, Office, PartnerOrganisation, User
+from core.roles import Role, is_manager
+from refugees.models import Consent, Language, Refugee, RefugeeDocument, SpecificNeed
+from refugees.names import has_arabic
+from refugees.validators import normalise_phone, normalise_unhcr_number
+
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+PROGRAMME_START = datetime.date(2018, 1, 1)
+NAME_PUNCTUATION = set(" -'.\u2019")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%Y-%m-%d")
+        super().__init__(**kwargs)
+
+
+def _check_past_date(value: datetime.date | None, *, earliest: datetime.date = EARLIEST_DATE) -> None:
+    if value is None:
+        return
+    if value > timezone.localdate():
+        raise ValidationError(_("This date is in the future."), code="future")
+    if value < earliest:
+        raise ValidationError(
+            _("This date is too early: enter a date on or after %(date)s."),
+            code="too_early",
+            params={"date": earliest.isoformat()},
+        )
+
+
+def _clean_name(value: str, *, arabic: bool) -> str:
+    value = " ".join((value or "").split())
+    if not value:
+        return value
+    for ch in value:
+        if ch in NAME_PUNCTUATION:
+            continue
+        if not unicodedata.category(ch).startswith(("L", "M")):
+            raise ValidationError(
+                _("A name may contain only letters, spaces, hyphens and apostrophes."), code="name_characters"
+            )
+    if arabic and not has_arabic(value):
+        raise ValidationError(_("Write this name in Arabic script."), code="not_arabic")
+    if not arabic and has_arabic(value):
+        raise ValidationError(
+            _("Write this name in Latin script (use the Arabic-script fields for Arabic)."), code="not_latin"
+        )
+    return value
+
+
+class LookupChoiceField(forms.Field):
+    """A choice looked up in a prepared dict (by code, slug or name): no query per row."""
+
+    default_error_messages = {"invalid_choice": _("Unknown value “%(value)s”.")}
+
+    def __init__(self, *, lookup: dict, **kwargs):
+        self.lookup = lookup
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int | str) and str(value).strip().lower() in self.lookup:
+            return self.lookup[str(value).strip().lower()]
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+
+
+class RefugeeForm(forms.ModelForm):
+    """Create and edit a profile. The caller passes ``user`` (scopes office and caseworker)."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("languages"), choices=Language.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    specific_needs = forms.MultipleChoiceField(
+        label=_("specific needs"), choices=SpecificNeed.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    household_size = forms.IntegerField(
+        label=_("household size"),
+        initial=1,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("Number of people in the household, including the person (1 to 50)."),
+    )
+    birth_year = forms.IntegerField(
+        label=_("year of birth"),
+        required=False,
+        help_text=_("Only when the exact date of birth is unknown."),
+    )
+    skills = forms.CharField(
+        label=_("skills"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    confirm_different = forms.BooleanField(
+        label=_("I have compared the profiles above: this is a different person."), required=False
+    )
+    duplicate_ids = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Refugee
+        fields = [
+            "unhcr_individual_number",
+            "unhcr_case_number",
+            "first_name_latin",
+            "last_name_latin",
+            "first_name_ar",
+            "last_name_ar",
+            "sex",
+            "date_of_birth",
+            "birth_year",
+            "date_of_birth_estimated",
+            "nationality",
+            "legal_status",
+            "arrival_date",
+            "city",
+            "region",
+            "phone",
+            "languages",
+            "education_level",
+            "previous_occupation",
+            "skills",
+            "household_size",
+            "specific_needs",
+            "referral_source",
+            "intake_date",
+            "office",
+            "caseworker",
+        ]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "arrival_date": DateInput(),
+            "intake_date": DateInput(),
+            "first_name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            "last_name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+            "unhcr_individual_number": forms.TextInput(attrs={"placeholder": "RAB-18C01234", "dir": "ltr"}),
+            "phone": forms.TextInput(attrs={"dir": "ltr", "inputmode": "tel"}),
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        self.existing_refugee: Refugee | None = None
+        if "intake_date" in self.fields and not self.instance.pk:
+            self.fields["intake_date"].initial = timezone.localdate
+        if "office" in self.fields:
+            if is_manager(user):
+                self.fields["office"].queryset = Office.objects.order_by("name_fr")
+            else:
+                del self.fields["office"]
+        if "caseworker" in self.fields:
+            staff = User.objects.filter(groups__name=Role.CASEWORKER, is_active=True).order_by("first_name")
+            if not is_manager(user):
+                staff = staff.filter(office_id=user.office_id)
+            self.fields["caseworker"].queryset = staff.distinct()
+        if "city" in self.fields and isinstance(self.fields["city"], forms.ModelChoiceField):
+            self.fields["city"].queryset = City.objects.select_related("region").order_by("name_fr")
+        if self.instance.pk:
+            self.initial.setdefault("languages", self.instance.languages)
+            self.initial.setdefault("specific_needs", self.instance.specific_needs)
+
+    # --- fields ----------------------------------------------------------------------
+    def clean_unhcr_individual_number(self) -> str:
+        number = normalise_unhcr_number(self.cleaned_data.get("unhcr_individual_number", ""))
+        existing = Refugee.objects.filter(unhcr_individual_number=number).exclude(pk=self.instance.pk).first()
+        if existing is not None:
+            self.existing_refugee = existing
+            from refugees.access import refugees_visible_to
+
+            try:
+                visible = refugees_visible_to(self.user).filter(pk=existing.pk).exists()
+            except Exception:
+                visible = False
+            if visible:
+                from django.urls import reverse
+
+                raise ValidationError(
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _("A profile with this UNHCR number already exists."),
+                        reverse("refugees:detail", args=[existing.pk]),
+                        _("Open the existing profile"),
+                    ),
+                    code="unhcr_exists",
+                )
+            raise ValidationError(
+                _("A profile with this UNHCR number already exists (in another office)."), code="unhcr_exists"
+            )
+        return number
+
+    def clean_unhcr_case_number(self) -> str:
+        return normalise_unhcr_number(self.cleaned_data.get("unhcr_case_number", ""))
+
+    def clean_first_name_latin(self) -> str:
+        return _clean_name(self.cleaned_data.get("first_name_latin", ""), arabic=False)
+
+    def clean_last_name_latin(self) -> str:
+        return _clean_name(self.cleaned_data.get("last_name_latin", ""), arabic=False)
+
+    def clean_first_name_ar(self) -> str:
+        return _clean_name(self.cleaned_data.get("first_name_ar", ""), arabic=True)
+
+    def clean_last_name_ar(self) -> str:
+        return _clean_name(self.cleaned_data.get("last_name_ar", ""), arabic=True)
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data.get("date_of_birth")
+        _check_past_date(value)
+        return value
+
+    def clean_birth_year(self):
+        value = self.cleaned_data.get("birth_year")
+        if value is not None and not (1900 <= value <= timezone.localdate().year):
+            raise ValidationError(
+                _("Enter a year between 1900 and %(year)s."),
+                code="birth_year",
+                params={"year": timezone.localdate().year},
+            )
+        return value
+
+    def clean_arrival_date(self):
+        value = self.cleaned_data.get("arrival_date")
+        _check_past_date(value)
+        return value
+
+    def clean_intake_date(self):
+        value = self.cleaned_data.get("intake_date")
+        _check_past_date(value, earliest=PROGRAMME_START)
+        return value
+
+    def clean_phone(self) -> str:
+        value = (self.cleaned_data.get("phone") or "").strip()
+        return normalise_phone(value) if value else ""
+
+    def clean_duplicate_ids(self) -> list[int]:
+        raw = self.cleaned_data.get("duplicate_ids") or ""
+        return sorted({int(x) for x in raw.split(",") if x.strip().isdigit()})[:50]
+
+    def clean(self):
+        data = super().clean()
+        dob, year = data.get("date_of_birth"), data.get("birth_year")
+        if not dob and not year and "date_of_birth" not in self.errors and "birth_year" not in self.errors:
+            self.add_error("date_of_birth", _("Enter the date of birth, or at least the year of birth."))
+        if dob and year and dob.year != year:
+            self.add_error("birth_year", _("The year of birth does not match the date of birth."))
+        arrival = data.get("arrival_date")
+        if dob and arrival and arrival < dob:
+            self.add_error("arrival_date", _("The arrival date is before the date of birth."))
+        city, region = data.get("city"), data.get("region")
+        if city and region and city.region_id != region.pk:
+            self.add_error("city", _("This city is not in the selected region."))
+        if city and not region:
+            data["region"] = city.region
+        return data
+
+    def validate_unique(self):
+        # The UNHCR number is checked in clean_unhcr_individual_number, with a link.
+        pass
+
+    def profile_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("confirm_different", "duplicate_ids")}
+        if "office" not in self.fields and not self.instance.pk:
+            data["office"] = self.user.office
+        return data
+
+
+class RefugeeImportRowForm(RefugeeForm):
+    """One spreadsheet row: same rules as the form, with lookups instead of queries."""
+
+    def __init__(self, *args, user: User, cities: dict, offices: dict, existing_numbers: set[str], **kwargs):
+        self.existing_numbers = existing_numbers
+        super().__init__(*args, user=user, **kwargs)
+        for name in ("confirm_different", "duplicate_ids", "region", "caseworker"):
+            self.fields.pop(name, None)
+        self.fields["city"] = LookupChoiceField(lookup=cities, required=False, label=_("city"))
+        self.fields["nationality"] = LookupChoiceField(
+            lookup={code.lower(): code for code, _name in countries}, label=self.fields["nationality"].label
+        )
+        self.fields["office"] = LookupChoiceField(lookup=offices, required=False, label=_("office"))
+        self.fields["intake_date"].required = True
+
+    def clean_unhcr_individual_number(self) -> str:
+        number = normalise_unhcr_number(self.cleaned_data.get("unhcr_individual_number", ""))
+        if number in self.existing_numbers:
+            raise ValidationError(_("A profile with this UNHCR number already exists."), code="unhcr_exists")
+        return number
+
+    def clean_office(self):
+        office = self.cleaned_data.get("office")
+        if office is None:
+            if self.user.office is None:
+                raise ValidationError(_("Enter the office code."), code="required")
+            return self.user.office
+        if not is_manager(self.user) and office.pk != self.user.office_id:
+            raise ValidationError(_("You can only import people for your own office."), code="office_scope")
+        return office
+
+    def clean(self):
+        data = super().clean()
+        if data.get("city") is not None:
+            data["region"] = data["city"].region
+        return data
+
+    def _post_clean(self):
+        # The form fields carry the model's validators, lengths and choices, and the
+        # lookups above already resolved city and office: skip the model's per-row
+        # queries (foreign key existence, check constraints) so a big file stays fast.
+        # The database constraints still guard the commit.
+        pass
+
+    def profile_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["purpose", "partner", "given_on", "notes"]
+        widgets = {"given_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = PartnerOrganisation.objects.order_by("code")
+        self.fields["partner"].help_text = _("Required when the consent is for sharing identifiable data.")
+        self.fields["given_on"].initial = timezone.localdate
+        self.fields["notes"].max_length = 2000
+
+    def clean_given_on(self):
+        value = self.cleaned_data.get("given_on")
+        _check_past_date(value)
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("purpose") == Consent.Purpose.SHARE_IDENTIFIABLE and not data.get("partner"):
+            self.add_error("partner", _("Name the partner the person agrees to share their data with."))
+        if data.get("purpose") == Consent.Purpose.PARTICIPATION:
+            data["partner"] = None
+        return data
+
+    def _post_clean(self):
+        # The model's constraints are checked by the service; skip the instance round trip
+        # (the refugee is not set yet).
+        pass
+
+
+class ConsentWithdrawForm(forms.Form):
+    withdrawn_on = forms.DateField(label=_("withdrawn on"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, consent: Consent, **kwargs):
+        self.consent = consent
+        super().__init__(*args, **kwargs)
+
+    def clean_withdrawn_on(self):
+        value = self.cleaned_data["withdrawn_on"]
+        _check_past_date(value)
+        if value < self.consent.given_on:
+            raise ValidationError(_("The withdrawal cannot be before the consent was given."), code="before_given")
+        return value
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=RefugeeDocument.Kind.choices)
+    file = forms.FileField(
+        label=_("file"),
+        validators=[validate_document],
+        help_text=_("PDF, JPEG or PNG."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("spreadsheet"),
+        help_text=_("CSV (UTF-8) or Excel (.xlsx), with the columns described in the guide."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        name = (upload.name or "").lower()
+        if upload.size > settings.MAX_UPLOAD_MB * 1024 * 1024:
+            raise ValidationError(
+                _("The file is too large. The limit is %(limit)s MB."),
+                code="file_too_large",
+                params={"limit": settings.MAX_UPLOAD_MB},
+            )
+        if name.endswith(".xlsx"):
+            upload.seek(0)
+            if upload.read(4) != b"PK\x03\x04":
+                raise ValidationError(_("This is not a valid Excel (.xlsx) file."), code="file_type")
+            upload.seek(0)
+        elif not name.endswith(".csv"):
+            raise ValidationError(_("Upload a .csv or .xlsx file."), code="file_type")
+        return upload
+
+
+class ConfirmImportForm(forms.Form):
+    token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
+    confirm_different = forms.BooleanField(
+        label=_("I have checked the flagged rows: they are different people."), required=False
+    )
+
+
+class AnonymiseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I confirm the person asked for their data to be anonymised. This cannot be undone."),
+        required=True,
+    )

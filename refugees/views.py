@@ -1,0 +1,341 @@
+"""Caseworker screens of the registry. Every view starts with the access check."""
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models.functions import Upper
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.models import PartnerOrganisation
+from core.pagination import querystring_without_page
+from core.registry import timeline
+from core.roles import is_manager
+from core.storage import serve_private_file
+from refugees import importing, services
+from refugees.access import can_manage_subject_rights, refugee_for_user, refugees_visible_to
+from refugees.exports import partner_csv, refugee_subject_data
+from refugees.filters import RefugeeFilter
+from refugees.forms import (
+    AnonymiseForm,
+    ConfirmImportForm,
+    ConsentForm,
+    ConsentWithdrawForm,
+    DocumentForm,
+    ImportUploadForm,
+    NoteForm,
+    RefugeeForm,
+)
+from refugees.models import DuplicateConfirmation, Refugee
+from refugees.selectors import probable_duplicates, probe_for, refugees_sharing_with
+from refugees.timeline import refugee_changes, related_changes
+
+# The list counts at most this many matches: an exact COUNT(*) over 100,000 rows costs more
+# than the page itself, and nobody pages through 400 pages.
+LIST_COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.object_list.order_by()[: LIST_COUNT_CAP + 1].count()
+        self.capped = found > LIST_COUNT_CAP
+        return min(found, LIST_COUNT_CAP)
+
+
+def refugee_list(request: HttpRequest) -> HttpResponse:
+    qs = refugees_visible_to(request.user).select_related("office", "city")
+    manager = is_manager(request.user)
+    filterset = RefugeeFilter(request.GET or None, queryset=qs, show_office=manager)
+    result = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+    sort = request.GET.get("sort") or "name"
+    if request.GET.get("q", "").strip() and sort in ("name", "-name"):
+        # With a search, sort the (few) matches instead of walking the name index until
+        # 25 of them turn up (slow when the matches sort late: "Ngoma" in 100,000 rows).
+        keys = [Upper("last_name_latin"), Upper("first_name_latin"), "pk"]
+        result = result.order_by(
+            *(keys if sort == "name" else [k.desc() if hasattr(k, "desc") else "-pk" for k in keys])
+        )
+    elif "sort" not in request.GET:
+        result = result.order_by("last_name_latin", "first_name_latin", "pk")
+    page = CappedPaginator(result, settings.PAGINATE_BY).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "refugees/list.html",
+        {"filter": filterset, "page_obj": page, "querystring": querystring_without_page(request), "manager": manager},
+    )
+
+
+def refugee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    refugee = refugee_for_user(request.user, pk)
+    services.profile_view_record(refugee=refugee, by=request.user)
+    manager = is_manager(request.user)
+    context = {
+        "refugee": refugee,
+        "events": timeline.events_for(refugee, request.user),
+        "consents": refugee.consents.select_related("partner", "recorded_by", "withdrawn_recorded_by"),
+        "documents": refugee.documents.select_related("uploaded_by"),
+        "note_form": NoteForm(),
+        "manager": manager,
+        "history": refugee_changes(refugee) if manager else [],
+        "related_history": related_changes(refugee) if manager else [],
+        "anonymised": refugee.anonymised_at is not None,
+        "today": timezone.localdate(),
+    }
+    return render(request, "refugees/detail.html", context)
+
+
+def _candidates_for(request: HttpRequest, form: RefugeeForm, refugee: Refugee | None) -> list[dict]:
+    data = form.cleaned_data
+    probe = probe_for(
+        first_name_latin=data.get("first_name_latin", ""),
+        last_name_latin=data.get("last_name_latin", ""),
+        first_name_ar=data.get("first_name_ar", ""),
+        last_name_ar=data.get("last_name_ar", ""),
+        date_of_birth=data.get("date_of_birth"),
+        birth_year=data.get("birth_year"),
+        exclude_pk=refugee.pk if refugee else None,
+    )
+    confirmed = (
+        set(DuplicateConfirmation.objects.filter(refugee=refugee).values_list("other_id", flat=True))
+        if refugee
+        else set()
+    )
+    found = probable_duplicates(probe, confirmed=confirmed)
+    visible = set(refugees_visible_to(request.user).filter(pk__in=[c.pk for c in found]).values_list("pk", flat=True))
+    return [{"refugee": c, "visible": c.pk in visible} for c in found]
+
+
+def _profile_form(request: HttpRequest, refugee: Refugee | None) -> HttpResponse:
+    form = RefugeeForm(request.POST or None, instance=refugee, user=request.user)
+    candidates: list[dict] = []
+    if request.method == "POST" and form.is_valid():
+        candidates = _candidates_for(request, form, refugee)
+        ids = {c["refugee"].pk for c in candidates}
+        confirmed = form.cleaned_data["confirm_different"] and ids <= set(form.cleaned_data["duplicate_ids"])
+        if not candidates or confirmed:
+            if refugee is None:
+                refugee = services.refugee_register(
+                    by=request.user, data=form.profile_data(), confirmed_duplicate_ids=ids
+                )
+                messages.success(request, _("The profile was created."))
+            else:
+                services.refugee_update(
+                    refugee=refugee, by=request.user, data=form.profile_data(), confirmed_duplicate_ids=ids
+                )
+                messages.success(request, _("The profile was saved."))
+            return redirect("refugees:detail", pk=refugee.pk)
+        form.data = form.data.copy()
+        form.data["duplicate_ids"] = ",".join(str(i) for i in sorted(ids))
+    return render(
+        request,
+        "refugees/form.html",
+        {
+            "form": form,
+            "refugee": refugee,
+            "candidates": candidates,
+            "new_candidate": form.cleaned_data if candidates else None,
+        },
+        status=200,
+    )
+
+
+def refugee_create(request: HttpRequest) -> HttpResponse:
+    refugees_visible_to(request.user)  # role check (403)
+    if not is_manager(request.user) and not request.user.office_id:
+        raise PermissionDenied
+    return _profile_form(request, None)
+
+
+def refugee_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    refugee = refugee_for_user(request.user, pk, write=True)
+    return _profile_form(request, refugee)
+
+
+@require_POST
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    refugee = refugee_for_user(request.user, pk, write=True)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.note_add(refugee=refugee, by=request.user, text=form.cleaned_data["text"])
+        messages.success(request, _("The note was added."))
+    else:
+        for error in form.errors.get("text", []):
+            messages.error(request, error)
+    return redirect("refugees:detail", pk=refugee.pk)
+
+
+def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+    refugee = refugee_for_user(request.user, pk, write=True)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.consent_record(
+            refugee=refugee,
+            by=request.user,
+            purpose=data["purpose"],
+            partner=data.get("partner"),
+            given_on=data["given_on"],
+            notes=data.get("notes", ""),
+        )
+        messages.success(request, _("The consent was recorded."))
+        return redirect("refugees:detail", pk=refugee.pk)
+    return render(request, "refugees/consent_form.html", {"form": form, "refugee": refugee})
+
+
+def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    refugee = refugee_for_user(request.user, pk, write=True)
+    consent = get_object_or_404(refugee.consents, pk=consent_pk, withdrawn_on__isnull=True)
+    form = ConsentWithdrawForm(request.POST or None, consent=consent)
+    if request.method == "POST" and form.is_valid():
+        services.consent_withdraw(consent=consent, by=request.user, on=form.cleaned_data["withdrawn_on"])
+        messages.success(request, _("The withdrawal was recorded."))
+        return redirect("refugees:detail", pk=refugee.pk)
+    return render(request, "refugees/consent_withdraw.html", {"form": form, "refugee": refugee, "consent": consent})
+
+
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    refugee = refugee_for_user(request.user, pk, write=True)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        from core.files import sniff_mime
+
+        upload = form.cleaned_data["file"]
+        services.document_upload(
+            refugee=refugee,
+            by=request.user,
+            kind=form.cleaned_data["kind"],
+            upload=upload,
+            content_type=sniff_mime(upload) or "application/octet-stream",
+        )
+        messages.success(request, _("The document was added."))
+        return redirect("refugees:detail", pk=refugee.pk)
+    return render(request, "refugees/document_form.html", {"form": form, "refugee": refugee})
+
+
+def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+    refugee = refugee_for_user(request.user, pk)
+    document = get_object_or_404(refugee.documents, pk=doc_pk)
+    return serve_private_file(document.file, download_name=document.original_name)
+
+
+@require_POST
+def document_delete(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+    refugee = refugee_for_user(request.user, pk, write=True)
+    document = get_object_or_404(refugee.documents, pk=doc_pk)
+    services.document_delete(document=document, by=request.user)
+    messages.success(request, _("The document was deleted."))
+    return redirect("refugees:detail", pk=refugee.pk)
+
+
+# --- import -----------------------------------------------------------------------------
+def refugee_import(request: HttpRequest) -> HttpResponse:
+    refugees_visible_to(request.user)  # role check (403)
+    if not is_manager(request.user) and not request.user.office_id:
+        raise PermissionDenied
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    context: dict = {"form": form, "columns": importing.COLUMNS}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        ext = "xlsx" if upload.name.lower().endswith(".xlsx") else "csv"
+        upload.seek(0)
+        result = importing.validate_import(user=request.user, content=upload.read(), ext=ext)
+        context["result"] = result
+        if result.valid:
+            token = importing.store_upload(user=request.user, upload=upload)
+            context["confirm_form"] = ConfirmImportForm(initial={"token": token})
+    return render(request, "refugees/import.html", context)
+
+
+@require_POST
+def refugee_import_confirm(request: HttpRequest) -> HttpResponse:
+    refugees_visible_to(request.user)  # role check (403)
+    form = ConfirmImportForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    token = form.cleaned_data["token"]
+    stored = importing.load_stored(user=request.user, token=token)
+    if stored is None:
+        messages.error(request, _("This import has expired or was already done. Upload the file again."))
+        return redirect("refugees:import")
+    content, ext = stored
+    result = importing.validate_import(user=request.user, content=content, ext=ext)
+    try:
+        created = importing.import_commit(
+            user=request.user, result=result, confirm_different=form.cleaned_data["confirm_different"]
+        )
+    except ValidationError as exc:
+        context = {"form": ImportUploadForm(), "columns": importing.COLUMNS, "result": result}
+        if result.valid:
+            context["confirm_form"] = ConfirmImportForm(initial={"token": token})
+        context["commit_error"] = exc.messages[0]
+        return render(request, "refugees/import.html", context)
+    importing.discard_stored(user=request.user, token=token)
+    messages.success(request, _("%(count)s people were imported.") % {"count": len(created)})
+    return redirect("refugees:list")
+
+
+# --- subject rights ---------------------------------------------------------------------
+def _subject_rights_refugee(request: HttpRequest, pk: int) -> Refugee:
+    refugee = refugee_for_user(request.user, pk)
+    if not can_manage_subject_rights(request.user):
+        raise PermissionDenied
+    return refugee
+
+
+def subject_export(request: HttpRequest, pk: int) -> HttpResponse:
+    refugee = _subject_rights_refugee(request, pk)
+    services.profile_view_record(refugee=refugee, by=request.user)
+    data = refugee_subject_data(refugee)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="refugee-{refugee.pk}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def subject_print(request: HttpRequest, pk: int) -> HttpResponse:
+    refugee = _subject_rights_refugee(request, pk)
+    services.profile_view_record(refugee=refugee, by=request.user)
+    return render(request, "refugees/subject_print.html", {"refugee": refugee, "data": refugee_subject_data(refugee)})
+
+
+def refugee_anonymise(request: HttpRequest, pk: int) -> HttpResponse:
+    refugee = _subject_rights_refugee(request, pk)
+    if refugee.anonymised_at is not None:
+        raise PermissionDenied
+    form = AnonymiseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.refugee_anonymise(refugee=refugee, by=request.user)
+        messages.success(request, _("The profile was anonymised."))
+        return redirect("refugees:detail", pk=refugee.pk)
+    return render(request, "refugees/anonymise.html", {"form": form, "refugee": refugee})
+
+
+def partner_export(request: HttpRequest, code: str) -> HttpResponse:
+    """Identifiable list for a named partner: only people whose sharing consent is active."""
+    refugees_visible_to(request.user)
+    if not is_manager(request.user):
+        raise PermissionDenied
+    partner = get_object_or_404(PartnerOrganisation, code=code)
+    response = HttpResponse(partner_csv(refugees_sharing_with(partner)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sanad-{partner.code}-consenting.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def partner_export_index(request: HttpRequest) -> HttpResponse:
+    refugees_visible_to(request.user)
+    if not is_manager(request.user):
+        raise PermissionDenied
+    return render(request, "refugees/partner_exports.html", {"partners": PartnerOrganisation.objects.order_by("code")})
