@@ -25,7 +25,7 @@ def sniff_mime(upload) -> str | None:
 
 
 @deconstructible
-@dataclass(frozen=True)
+@dataclass
 class ContentTypeValidator:
     """Checks an uploaded file's real type (read from its bytes) and its size."""
 

@@ -6,7 +6,36 @@ class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Business projects")
     # Model permissions per role (see core.roles); the Django admin uses them.
-    role_permissions: dict[str, list[str]] = {}
+    role_permissions: dict[str, list[str]] = {
+        "programme_manager": ["projects.*"],
+        "caseworker": [
+            "projects.view_*",
+            "projects.add_session",
+            "projects.change_session",
+            "projects.add_attendance",
+            "projects.delete_attendance",
+        ],
+        "committee_member": ["projects.view_committeesitting", "projects.view_agendaitem"],
+    }
 
     def ready(self) -> None:
-        pass
+        from core.registry import NavItem, nav, status_rules, timeline
+        from core.roles import Role
+        from projects.status import register_status_rules
+        from projects.timeline import project_timeline
+
+        nav.register(
+            NavItem("sessions", _("Sessions"), "projects:session_list", (Role.CASEWORKER, Role.PROGRAMME_MANAGER), 20)
+        )
+        nav.register(NavItem("projects", _("Projects"), "projects:list", (Role.CASEWORKER, Role.PROGRAMME_MANAGER), 30))
+        nav.register(
+            NavItem(
+                "committee",
+                _("Committee"),
+                "projects:sitting_list",
+                (Role.COMMITTEE_MEMBER, Role.PROGRAMME_MANAGER),
+                40,
+            )
+        )
+        register_status_rules(status_rules)
+        timeline.register("projects", project_timeline)
