@@ -77,16 +77,10 @@ def project_list(qs: QuerySet[BusinessProject]) -> QuerySet[BusinessProject]:
     )
 
 
-def _weighted(score_filter: Q | None = None):
-    """sum(value x weight) / sum(weight) over a set of scores, as a database expression."""
-    prefix = "scores__"
-    num = Sum(F(f"{prefix}value") * F(f"{prefix}criterion__weight"), output_field=MONEY)
-    den = Sum(F(f"{prefix}criterion__weight"), output_field=MONEY)
-    return num, den
-
-
 def agenda_with_scores(sitting) -> QuerySet[AgendaItem]:
-    num, den = _weighted()
+    # weighted average = sum(value x weight) / sum(weight), over every score of the item
+    num = Sum(F("scores__value") * F("scores__criterion__weight"), output_field=MONEY)
+    den = Sum(F("scores__criterion__weight"), output_field=MONEY)
     scorers = Count("scores__member", distinct=True)
     conflicts = AgendaItem.objects.filter(pk=OuterRef("pk")).annotate(c=Count("conflicts")).values("c")
     return (
@@ -188,15 +182,15 @@ def funnel_counts(start: datetime.date, end: datetime.date) -> dict[str, int]:
     row = (
         Refugee.objects.filter(attended)
         .annotate(
-            applied=moved(ProjectStatus.SUBMITTED),
-            approved=moved(ProjectStatus.APPROVED),
-            funded=moved(ProjectStatus.FUNDED),
+            has_applied=moved(ProjectStatus.SUBMITTED),
+            has_approval=moved(ProjectStatus.APPROVED),
+            has_funding=moved(ProjectStatus.FUNDED),
         )
         .aggregate(
             attended=Count("pk"),
-            applied=Count("pk", filter=Q(applied=True)),
-            approved=Count("pk", filter=Q(applied=True, approved=True)),
-            financed=Count("pk", filter=Q(applied=True, approved=True, funded=True)),
+            applied=Count("pk", filter=Q(has_applied=True)),
+            approved=Count("pk", filter=Q(has_applied=True, has_approval=True)),
+            financed=Count("pk", filter=Q(has_applied=True, has_approval=True, has_funding=True)),
         )
     )
     return {k: row[k] or 0 for k in ("attended", "applied", "approved", "financed")}

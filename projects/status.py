@@ -14,6 +14,7 @@ from django.db.models import Q
 from core.registry import StatusRule
 from projects.models import ProjectOutcome, ProjectStatus, Session
 
+SUBMITTED_ONCE = [s for s in ProjectStatus.values if s != ProjectStatus.DRAFT]
 EXIT_OUTCOMES = (ProjectOutcome.WITHDRAWN, ProjectOutcome.RESETTLED, ProjectOutcome.CLOSED_BUSINESS)
 
 
@@ -32,7 +33,7 @@ def register_status_rules(registry) -> None:
             "applicant",
             30,
             lambda qs: qs.filter(
-                ~Q(project_memberships__project__status=ProjectStatus.DRAFT)
+                Q(project_memberships__project__status__in=SUBMITTED_ONCE)
                 | Q(project_memberships__project__transitions__to_status=ProjectStatus.SUBMITTED)
             ),
         ),
