@@ -64,7 +64,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind in Session.Kind.values:
         qs = qs.filter(kind=kind)
-    qs = qs.annotate(registered=Count("attendance"))
+    qs = qs.annotate(registered=Count("attendance")).order_by("-date", "-pk")
     page = paginate(request, qs)
     return render(
         request,
@@ -379,6 +379,7 @@ def sitting_list(request: HttpRequest) -> HttpResponse:
         access.sittings_visible_to(request.user)
         .select_related("chair")
         .annotate(agenda_count=Count("agenda", distinct=True), member_count=Count("members", distinct=True))
+        .order_by("-date", "-pk")
     )
     return render(
         request,
