@@ -160,7 +160,11 @@ class BusinessProject(TimeStampedModel):
                 name="project_approved_amount_positive",
             ),
         ]
-        indexes = [models.Index(fields=["status"]), models.Index(fields=["office", "status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["office", "status"]),
+            models.Index(fields=["-created_at", "-id"], name="project_list_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"

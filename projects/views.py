@@ -169,7 +169,10 @@ def project_list(request: HttpRequest) -> HttpResponse:
     q = (request.GET.get("q") or "").strip()
     if q:
         qs = qs.filter(Q(reference__icontains=q) | Q(title__icontains=q) | Q(activity__icontains=q))
-    page = paginate(request, selectors.project_list(qs))
+    # Paginate the bare rows, then annotate only the page's (deep pages stay fast).
+    page = paginate(request, qs.only("pk").order_by("-created_at", "-pk"))
+    rows = selectors.project_list(BusinessProject.objects.filter(pk__in=[p.pk for p in page.object_list]))
+    page.object_list = list(rows.order_by("-created_at", "-pk"))
     return render(
         request,
         "projects/project_list.html",

@@ -18,6 +18,15 @@ from tests.factories.projects import (
 from tests.factories.refugees import RefugeeFactory
 
 
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Services and forms called directly speak English here (pages follow the request)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def draft(caseworker, office_rabat):
     """A draft in Rabat with nothing in it yet."""
