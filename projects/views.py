@@ -221,6 +221,16 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/project_form.html", {"form": form, "project": project})
 
 
+def _labelled(transitions) -> list:
+    from projects.workflow import TRANSITIONS
+
+    rows = list(transitions)
+    for t in rows:
+        known = TRANSITIONS.get(t.action)
+        t.label = known.label if known else _("Legal form changed") if t.action == "change_legal_form" else t.action
+    return rows
+
+
 def _detail_context(request: HttpRequest, project: BusinessProject, **forms) -> dict:
     can_edit = access.can_edit_projects(request.user) and project.status == ProjectStatus.DRAFT
     members = project.members.select_related("refugee").order_by("-is_lead", "pk")
@@ -232,7 +242,7 @@ def _detail_context(request: HttpRequest, project: BusinessProject, **forms) -> 
         "budget_total": selectors.budget_total(project),
         "requested": selectors.amount_requested(project),
         "study": study,
-        "transitions": project.transitions.select_related("by"),
+        "transitions": _labelled(project.transitions.select_related("by")),
         "decisions": [
             item
             for item in AgendaItem.objects.filter(project=project).select_related("sitting", "decision")

@@ -76,3 +76,21 @@ def test_a_committee_member_cannot_add_members(draft, client_for, committee_memb
         f"/projects/{draft.pk}/members/", {"unhcr_number": "RAB-26C00088", "share_percent": "100"}
     )
     assert response.status_code == 403
+
+
+def test_a_race_past_the_pre_check_still_gets_the_friendly_error(busy_refugee, draft, caseworker, monkeypatch):
+    """Two caseworkers add the same person at once: the pre-check passes for both, the
+    partial unique index refuses the second insert, and the service translates it."""
+    refugee, other = busy_refugee
+    real = services.active_project_of
+    calls = {"n": 0}
+
+    def stale_first_check(person, **kwargs):
+        calls["n"] += 1
+        return None if calls["n"] == 1 else real(person, **kwargs)
+
+    monkeypatch.setattr(services, "active_project_of", stale_first_check)
+    with pytest.raises(ValidationError) as exc:
+        services.member_add(project=draft, refugee=refugee, by=caseworker, is_lead=True)
+    assert exc.value.code == "one_active" and other.reference in " ".join(exc.value.messages)
+    assert not draft.members.exists()

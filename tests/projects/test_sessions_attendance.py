@@ -119,3 +119,19 @@ def test_removing_attendance_through_the_page(client_for, caseworker, office_rab
 def test_the_manager_sees_every_office_session(client_for, manager, office_oujda):
     session = SessionFactory(office=office_oujda)
     assert client_for(manager).get(f"/projects/sessions/{session.pk}/").status_code == 200
+
+
+def test_a_manager_chooses_the_office_and_edits_a_session(client_for, manager, office_oujda):
+    client = client_for(manager)
+    response = client.post("/projects/sessions/new/", _session_data(office=office_oujda.pk))
+    assert response.status_code == 302
+    session = Session.objects.get()
+    assert session.office == office_oujda
+    edit = client.post(f"/projects/sessions/{session.pk}/edit/", _session_data(office=office_oujda.pk, topic="Nouveau"))
+    assert edit.status_code == 302
+    assert Session.objects.get().topic == "Nouveau"
+
+
+def test_another_office_cannot_edit_a_session(client_for, other_caseworker, office_rabat):
+    session = SessionFactory(office=office_rabat)
+    assert client_for(other_caseworker).get(f"/projects/sessions/{session.pk}/edit/").status_code == 404
