@@ -19,8 +19,9 @@ class ProjectsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from core.registry import NavItem, nav, status_rules, timeline
+        from core.registry import HomePanel, NavItem, home_panels, nav, status_rules, timeline
         from core.roles import Role
+        from projects.panels import committee_context, pipeline_context
         from projects.status import register_status_rules
         from projects.timeline import project_timeline
 
@@ -35,6 +36,20 @@ class ProjectsConfig(AppConfig):
                 "projects:sitting_list",
                 (Role.COMMITTEE_MEMBER, Role.PROGRAMME_MANAGER),
                 40,
+            )
+        )
+        home_panels.register(
+            HomePanel(
+                "projects.pipeline",
+                "projects/panel_pipeline.html",
+                (Role.CASEWORKER, Role.PROGRAMME_MANAGER),
+                pipeline_context,
+                order=30,
+            )
+        )
+        home_panels.register(
+            HomePanel(
+                "projects.committee", "projects/panel_committee.html", (Role.COMMITTEE_MEMBER,), committee_context, 40
             )
         )
         register_status_rules(status_rules)
