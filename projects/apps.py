@@ -6,7 +6,51 @@ class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Business projects")
     # Model permissions per role (see core.roles); the Django admin uses them.
-    role_permissions: dict[str, list[str]] = {}
+    role_permissions: dict[str, list[str]] = {
+        "programme_manager": ["projects.*"],
+        "caseworker": [
+            "projects.view_*",
+            "projects.add_session",
+            "projects.change_session",
+            "projects.add_attendance",
+            "projects.delete_attendance",
+        ],
+        "committee_member": ["projects.view_committeesitting", "projects.view_agendaitem"],
+    }
 
     def ready(self) -> None:
-        pass
+        from core.registry import HomePanel, NavItem, home_panels, nav, status_rules, timeline
+        from core.roles import Role
+        from projects.panels import committee_context, pipeline_context
+        from projects.status import register_status_rules
+        from projects.timeline import project_timeline
+
+        nav.register(
+            NavItem("sessions", _("Sessions"), "projects:session_list", (Role.CASEWORKER, Role.PROGRAMME_MANAGER), 20)
+        )
+        nav.register(NavItem("projects", _("Projects"), "projects:list", (Role.CASEWORKER, Role.PROGRAMME_MANAGER), 30))
+        nav.register(
+            NavItem(
+                "committee",
+                _("Committee"),
+                "projects:sitting_list",
+                (Role.COMMITTEE_MEMBER, Role.PROGRAMME_MANAGER),
+                40,
+            )
+        )
+        home_panels.register(
+            HomePanel(
+                "projects.pipeline",
+                "projects/panel_pipeline.html",
+                (Role.CASEWORKER, Role.PROGRAMME_MANAGER),
+                pipeline_context,
+                order=30,
+            )
+        )
+        home_panels.register(
+            HomePanel(
+                "projects.committee", "projects/panel_committee.html", (Role.COMMITTEE_MEMBER,), committee_context, 40
+            )
+        )
+        register_status_rules(status_rules)
+        timeline.register("projects", project_timeline)

@@ -8,6 +8,7 @@ transition, see ``projects.workflow``); each writes a ``ProjectTransition`` row.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -159,10 +160,18 @@ class BusinessProject(TimeStampedModel):
                 name="project_approved_amount_positive",
             ),
         ]
-        indexes = [models.Index(fields=["status"]), models.Index(fields=["office", "status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["office", "status"]),
+            models.Index(fields=["-created_at", "-id"], name="project_list_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ProjectStatus.DRAFT
 
 
 class ProjectMember(models.Model):
@@ -296,6 +305,14 @@ class ScoringCriterion(models.Model):
         verbose_name_plural = _("scoring criteria")
         constraints = [models.CheckConstraint(condition=Q(weight__gt=0), name="criterion_weight_positive")]
 
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        lang = (get_language() or settings.LANGUAGE_CODE)[:2]
+        return getattr(self, f"name_{lang}", None) or self.name_fr
+
 
 class CommitteeSitting(TimeStampedModel):
     class Status(models.TextChoices):
@@ -319,6 +336,9 @@ class CommitteeSitting(TimeStampedModel):
         verbose_name = _("committee sitting")
         verbose_name_plural = _("committee sittings")
         constraints = [models.CheckConstraint(condition=Q(quorum__gte=1), name="sitting_quorum_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.location}".strip()
 
 
 class AgendaItem(models.Model):

@@ -1,0 +1,287 @@
+"""Forms validate input; views hand the cleaned data to ``projects.services``."""
+
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from core.files import validate_document
+from core.models import User
+from core.roles import Role, has_role
+from projects.models import (
+    BudgetLine,
+    BusinessProject,
+    CommitteeDecision,
+    CommitteeSitting,
+    Cooperative,
+    FeasibilityStudy,
+    ProjectStatus,
+    Session,
+)
+from projects.services import active_project_of
+from refugees.validators import normalise_unhcr_number
+
+MAX_UNIT_COST = Decimal("1000000")  # 1 million MAD per unit is beyond any micro-project
+MAX_QUANTITY = Decimal("10000")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = [
+            "kind",
+            "training_topic",
+            "topic",
+            "date",
+            "city",
+            "office",
+            "partner",
+            "facilitator",
+            "unregistered_attendees",
+        ]
+        widgets = {"date": DATE}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not has_role(user, Role.PROGRAMME_MANAGER, Role.ADMIN):
+            del self.fields["office"]
+        self.fields["unregistered_attendees"].validators.append(MaxValueValidator(10000))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Session.Kind.TRAINING and not data.get("training_topic"):
+            self.add_error("training_topic", _("Choose the training topic."))
+        if data.get("kind") == Session.Kind.AWARENESS:
+            data["training_topic"] = ""
+        return data
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = BusinessProject
+        fields = ["title", "activity", "sector", "legal_form", "city", "office", "own_contribution"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_role(user, Role.PROGRAMME_MANAGER, Role.ADMIN):
+            del self.fields["office"]
+        field = self.fields["own_contribution"]
+        field.min_value = Decimal(0)
+        field.validators += [MinValueValidator(Decimal(0)), MaxValueValidator(MAX_UNIT_COST * 10)]
+
+    def clean_own_contribution(self):
+        value = self.cleaned_data["own_contribution"]
+        if self.instance.pk:
+            from projects.selectors import budget_total
+
+            total = budget_total(self.instance)
+            if total and value > total:
+                raise forms.ValidationError(
+                    _("The own contribution cannot exceed the budget total (%(total)s MAD)."),
+                    params={"total": total},
+                )
+        return value
+
+
+class MemberForm(forms.Form):
+    unhcr_number = forms.CharField(
+        label=_("UNHCR individual number"), max_length=20, help_text=_("For example RAB-18C01234.")
+    )
+    is_lead = forms.BooleanField(label=_("Lead member"), required=False)
+    share_percent = forms.DecimalField(
+        label=_("Share (%)"), max_digits=5, decimal_places=2, min_value=Decimal("0.01"), max_value=Decimal(100)
+    )
+
+    def __init__(self, *args, refugees, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refugees = refugees
+        self.project = project
+        self.refugee = None
+
+    def clean_unhcr_number(self):
+        number = normalise_unhcr_number(self.cleaned_data["unhcr_number"])
+        refugee = self.refugees.filter(unhcr_individual_number=number).first()
+        if refugee is None:
+            raise forms.ValidationError(_("No registered refugee with this number in your scope."))
+        if self.project.members.filter(refugee=refugee).exists():
+            raise forms.ValidationError(_("This person is already a member of this project."))
+        other = active_project_of(refugee, exclude_project=self.project)
+        if other is not None:
+            raise forms.ValidationError(
+                _("%(person)s is already a member of the active project %(reference)s “%(title)s”."),
+                params={"person": refugee.full_name_latin, "reference": other.reference, "title": other.title},
+            )
+        self.refugee = refugee
+        return number
+
+
+class BudgetLineForm(forms.ModelForm):
+    class Meta:
+        model = BudgetLine
+        fields = ["category", "description", "quantity", "unit_cost"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quantity"].validators += [
+            MinValueValidator(Decimal("0.01"), message=_("The quantity must be more than zero.")),
+            MaxValueValidator(MAX_QUANTITY, message=_("This quantity is not plausible.")),
+        ]
+        self.fields["unit_cost"].validators += [
+            MinValueValidator(Decimal("0.01"), message=_("The unit cost must be more than zero.")),
+            MaxValueValidator(MAX_UNIT_COST, message=_("This unit cost is not plausible (over 1,000,000 MAD).")),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        qty, cost = data.get("quantity"), data.get("unit_cost")
+        if qty and cost and qty * cost > MAX_UNIT_COST:
+            raise forms.ValidationError(_("This line's total is not plausible (over 1,000,000 MAD)."))
+        return data
+
+
+class StudyForm(forms.ModelForm):
+    class Meta:
+        model = FeasibilityStudy
+        fields = [
+            "market",
+            "competition",
+            "expected_monthly_revenue",
+            "expected_monthly_costs",
+            "opinion",
+            "opinion_text",
+            "document",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].validators.append(validate_document)
+        self.fields["document"].widget = forms.FileInput()
+        self.fields["document"].help_text = _("PDF, JPEG or PNG, at most %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB}
+        for name in ("expected_monthly_revenue", "expected_monthly_costs"):
+            self.fields[name].validators += [MinValueValidator(Decimal(0)), MaxValueValidator(MAX_UNIT_COST)]
+
+
+class CooperativeForm(forms.ModelForm):
+    class Meta:
+        model = Cooperative
+        fields = [
+            "proposed_name",
+            "name_approval_date",
+            "name_approval_reference",
+            "registration_date",
+            "registration_number",
+        ]
+        widgets = {"name_approval_date": DATE, "registration_date": DATE}
+
+    def clean(self):
+        data = super().clean()
+        approved, registered = data.get("name_approval_date"), data.get("registration_date")
+        if registered and not approved:
+            self.add_error("registration_date", _("Record the ODCO name approval before the registration."))
+        elif registered and approved and registered < approved:
+            self.add_error("registration_date", _("The registration cannot precede the name approval."))
+        if approved and not data.get("name_approval_reference"):
+            self.add_error("name_approval_reference", _("Give the ODCO reference."))
+        if registered and not data.get("registration_number"):
+            self.add_error("registration_number", _("Give the registration number."))
+        return data
+
+
+class TransitionForm(forms.Form):
+    """Confirms a move; ``expected`` is the status the user saw (a stale page is refused)."""
+
+    expected = forms.ChoiceField(choices=ProjectStatus.choices, widget=forms.HiddenInput)
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def committee_members():
+    return User.objects.filter(groups__name=Role.COMMITTEE_MEMBER, is_active=True).order_by("last_name", "username")
+
+
+class SittingForm(forms.ModelForm):
+    class Meta:
+        model = CommitteeSitting
+        fields = ["date", "location", "quorum", "chair", "members"]
+        widgets = {"date": DATE, "members": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].queryset = committee_members()
+        self.fields["members"].queryset = committee_members()
+        self.fields["quorum"].validators += [MinValueValidator(1), MaxValueValidator(50)]
+
+    def clean(self):
+        data = super().clean()
+        chair, members, quorum = data.get("chair"), data.get("members"), data.get("quorum")
+        if chair is not None and members is not None and quorum:
+            count = len({*members, chair})
+            if quorum > count:
+                self.add_error("quorum", _("The quorum cannot exceed the number of members (%(n)s).") % {"n": count})
+        return data
+
+
+class AgendaAddForm(forms.Form):
+    project = forms.ModelChoiceField(label=_("Project"), queryset=BusinessProject.objects.none())
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects.filter(status=ProjectStatus.SUBMITTED).order_by("reference")
+
+
+class ScoreForm(forms.Form):
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for c in self.criteria:
+            self.fields[f"c{c.pk}"] = forms.IntegerField(
+                label=f"{c.name} (×{c.weight.normalize()})",
+                min_value=0,
+                max_value=10,
+                error_messages={
+                    "min_value": _("A score runs from 0 to 10."),
+                    "max_value": _("A score runs from 0 to 10."),
+                },
+            )
+
+    def values(self) -> dict[int, int]:
+        return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.criteria}
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=CommitteeDecision.Decision.choices)
+    approved_amount = forms.DecimalField(
+        label=_("Approved amount (MAD)"), required=False, max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    conditions = forms.CharField(label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason (rejection) or requests (return)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, requested: Decimal | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.requested = requested
+
+    def clean(self):
+        data = super().clean()
+        decision = data.get("decision")
+        if decision == CommitteeDecision.Decision.APPROVED:
+            amount = data.get("approved_amount")
+            if amount is None:
+                self.add_error("approved_amount", _("Give the approved amount."))
+            elif self.requested is not None and amount > self.requested:
+                self.add_error(
+                    "approved_amount",
+                    _("The approved amount cannot exceed the amount requested (%(requested)s MAD).")
+                    % {"requested": self.requested},
+                )
+        elif decision and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Give the reason or the requests."))
+        return data

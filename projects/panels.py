@@ -1,0 +1,38 @@
+"""Home page panels (core.registry.home_panels): the pipeline and the committee's work."""
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from projects.access import projects_visible_to, sittings_visible_to
+from projects.models import AgendaItem, CommitteeSitting, ConflictOfInterest, ProjectStatus, Score
+
+
+def pipeline_context(request) -> dict:
+    """Projects of the user's scope by status (one grouped query)."""
+    counts = dict(
+        projects_visible_to(request.user)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {"rows": [(value, label, counts.get(value, 0)) for value, label in ProjectStatus.choices]}
+
+
+def committee_context(request) -> dict:
+    """Open sittings the member sits on, with how many projects still await their score."""
+    user = request.user
+    done = Score.objects.filter(item=OuterRef("pk"), member=user)
+    conflicted = ConflictOfInterest.objects.filter(item=OuterRef("pk"), member=user)
+    waiting = (
+        AgendaItem.objects.filter(decision__isnull=True)
+        .annotate(done=Exists(done), conflicted=Exists(conflicted))
+        .filter(done=False, conflicted=False)
+    )
+    sittings = (
+        sittings_visible_to(user)
+        .filter(members=user)
+        .exclude(status=CommitteeSitting.Status.CLOSED)
+        .annotate(to_score=Count("agenda", filter=Q(agenda__in=waiting.values("pk")), distinct=True))
+        .order_by("date")[:5]
+    )
+    return {"sittings": list(sittings)}
