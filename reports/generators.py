@@ -100,9 +100,9 @@ def dimension_labels(dim: str, keys, lang: str) -> dict[str, str]:
             if key in (UNKNOWN, UNKNOWN_AGE, None):
                 out[key] = t(L["unknown"], lang)
             elif dim == "sex":
-                out[key] = str(Sex(key).label)
+                out[key] = t(SEX_LABELS[key], lang)
             elif dim == "legal_status":
-                out[key] = str(LegalStatus(key).label)
+                out[key] = t(LEGAL_STATUS_LABELS[key], lang)
             elif dim == "nationality":
                 out[key] = str(countries.name(key)) or key
             elif dim == "region":
@@ -122,6 +122,11 @@ def dimension_labels(dim: str, keys, lang: str) -> dict[str, str]:
 
 
 SEXES = [Sex.FEMALE.value, Sex.MALE.value]
+SEX_LABELS = {Sex.FEMALE.value: tr("Women", "Femmes", "نساء"), Sex.MALE.value: tr("Men", "Hommes", "رجال")}
+LEGAL_STATUS_LABELS = {
+    LegalStatus.REFUGEE.value: tr("Refugees", "Réfugiés", "لاجئون"),
+    LegalStatus.ASYLUM_SEEKER.value: tr("Asylum seekers", "Demandeurs d'asile", "طالبو اللجوء"),
+}
 AGE_KEYS = [k for k, *_rest in AGE_BRACKETS] + [UNKNOWN_AGE]
 
 

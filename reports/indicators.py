@@ -178,7 +178,8 @@ def _apply(qs: QuerySet, dims: dict, filters: dict, *, donor_prefix: str | None,
 def _grouped(qs: QuerySet, dims: dict, by: str | None, measure, *, lead_prefix: str | None = None):
     """``measure`` for the whole queryset, or a dict per value of dimension ``by``."""
     if by is None:
-        return qs.aggregate(v=measure)["v"]
+        value = qs.aggregate(v=measure)["v"]
+        return 0 if value is None and isinstance(measure, Count) else value
     if by == "age" and lead_prefix is not None:
         qs = qs.annotate(_lead_dob=_lead(lead_prefix, "date_of_birth"))
     rows = qs.annotate(_key=dims[by]).values("_key").annotate(v=measure).order_by("_key")
@@ -230,13 +231,13 @@ def financed_projects(start, end, kind: str = Grant.Kind.STARTUP) -> QuerySet:
 def _project_count(qs, start, end, by, filters):
     dims = _project_dims(end)
     qs = _apply(qs, dims, filters, donor_prefix="", needs_lead_dob="")
-    return _grouped(qs, dims, by, Count("pk", distinct=True), lead_prefix="") or 0
+    return _grouped(qs, dims, by, Count("pk", distinct=True), lead_prefix="")
 
 
 def _people_count(qs, start, end, by, filters, donor_prefix: str | None = None):
     dims = _person_dims(end)
     qs = _apply(qs, dims, filters, donor_prefix=donor_prefix, needs_lead_dob=None)
-    return _grouped(qs, dims, by, Count("pk", distinct=True)) or 0
+    return _grouped(qs, dims, by, Count("pk", distinct=True))
 
 
 # -- the indicators ------------------------------------------------------------------
@@ -389,7 +390,7 @@ def latest_visits(start, end, filters) -> tuple[QuerySet, dict]:
 def _jobs(field_name: str):
     def compute(start, end, by, filters):
         qs, dims = latest_visits(start, end, filters)
-        return _grouped(qs, dims, by, Coalesce(Sum(field_name), 0), lead_prefix="project__") or 0
+        return _grouped(qs, dims, by, Coalesce(Sum(field_name), 0), lead_prefix="project__")
 
     return compute
 
@@ -428,7 +429,7 @@ def _operating(months: int, operating_only: bool):
         qs, dims = _survival_base(months, end, filters)
         if operating_only:
             qs = qs.filter(business_status=BusinessStatus.OPERATING)
-        return _grouped(qs, dims, by, Count("project", distinct=True), lead_prefix="project__") or 0
+        return _grouped(qs, dims, by, Count("project", distinct=True), lead_prefix="project__")
 
     return compute
 
@@ -458,7 +459,7 @@ def _visits_done(start, end, by, filters):
     qs = FollowUpVisit.objects.filter(status="done", done_on__range=(start, end))
     dims = _project_dims(end, "project__")
     qs = _apply(qs, dims, filters, donor_prefix="project__", needs_lead_dob="project__")
-    return _grouped(qs, dims, by, Count("pk"), lead_prefix="project__") or 0
+    return _grouped(qs, dims, by, Count("pk"), lead_prefix="project__")
 
 
 def _visits_overdue(start, end, by, filters):
@@ -466,7 +467,7 @@ def _visits_overdue(start, end, by, filters):
     qs = FollowUpVisit.objects.filter(status="scheduled", due_date__lt=limit)
     dims = _project_dims(end, "project__")
     qs = _apply(qs, dims, filters, donor_prefix="project__", needs_lead_dob="project__")
-    return _grouped(qs, dims, by, Count("pk"), lead_prefix="project__") or 0
+    return _grouped(qs, dims, by, Count("pk"), lead_prefix="project__")
 
 
 def _reg(code, func, *, en, fr, ar, def_en, def_fr, def_ar, unit="count", dimensions=DIMENSIONS):

@@ -7,7 +7,7 @@ from decimal import Decimal
 from funding.models import Disbursement, DisbursementAllocation, FollowUpVisit, Grant, GrantFunding
 from projects.models import BusinessProject, ProjectMember
 from reports.models import ReportRun
-from tests.factories.core import UserFactory, partner
+from tests.factories.core import partner
 from tests.factories.funding import ExchangeRateFactory, FundingAgreementFactory, GrantFactory
 from tests.factories.projects import BusinessProjectFactory, ProjectMemberFactory
 from tests.factories.refugees import RefugeeFactory
@@ -23,9 +23,16 @@ def agreement(donor: str = "eu", reference: str | None = None, currency: str = "
     return agreement
 
 
+def staff(name: str):
+    """A user without a password (hashing one is slow): recorder, approver, creator."""
+    from core.models import User
+
+    return User.objects.get_or_create(username=f"reports.{name}")[0]
+
+
 def pay(grant, day, amount, *, agreements, kind="payment", status="approved", reverses=None):
     """A disbursement of ``amount`` MAD on ``day``, split evenly across ``agreements``."""
-    recorder, approver = UserFactory(), UserFactory()
+    recorder, approver = staff("recorder"), staff("approver")
     d = Disbursement.objects.create(
         grant=grant,
         kind=kind,
@@ -63,11 +70,14 @@ def financed_project(
 ) -> BusinessProject:
     """A project with an approved payment of a ``kind`` grant on ``day``."""
     if project is None:
+        project_kw.setdefault("created_by", staff("creator"))
         project = BusinessProjectFactory(**project_kw)
         for n, refugee in enumerate(members or [RefugeeFactory()]):
             ProjectMemberFactory(project=project, refugee=refugee, is_lead=n == 0)
     agreements = agreements or [agreement()]
-    grant = GrantFactory(project=project, kind=kind, amount=Decimal(amount), awarded_on=day)
+    grant = GrantFactory(
+        project=project, kind=kind, amount=Decimal(amount), awarded_on=day, awarded_by=staff("approver")
+    )
     for a in agreements:
         GrantFunding.objects.create(grant=grant, agreement=a, amount=Decimal(amount) / len(agreements))
     pay(grant, day, amount, agreements=agreements)

@@ -19,3 +19,9 @@ def historical_demo(db):
 
     core_demo.seed()
     demo.seed(stdout=None, options={})
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Factories set a password on every user; a fast hasher keeps these tests quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
