@@ -102,7 +102,9 @@ def member(project, refugee, lead=False):
     return ProjectMember.objects.create(project=project, refugee=refugee, is_lead=lead)
 
 
-def done_run(code="unhcr", partner_code=None, *, by=None, fmt="xlsx", start=None, end=None, **kw) -> ReportRun:
+def done_run(
+    code="unhcr", partner_code=None, *, by=None, fmt="xlsx", start=None, end=None, status="done", **kw
+) -> ReportRun:
     return ReportRun.objects.create(
         code=code,
         partner=None if code == "programme" else partner(partner_code or code),
@@ -110,7 +112,7 @@ def done_run(code="unhcr", partner_code=None, *, by=None, fmt="xlsx", start=None
         period_end=end or datetime.date(2019, 12, 31),
         format=fmt,
         language="fr",
-        status="done",
+        status=status,
         requested_by=by,
         **kw,
     )
