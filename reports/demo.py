@@ -176,12 +176,26 @@ def _agreements() -> list[tuple[FundingAgreement, Decimal]]:
 
 def seed(*, stdout=None, options: dict | None = None) -> None:
     options = options or {}
-    if Refugee.objects.filter(unhcr_individual_number=MARKER).exists():
-        return
-    with transaction.atomic():
-        HistoricalStory(seed=2018).build()
-    if stdout is not None:
-        stdout.write("reports: historical story 2018-02-01..2020-01-31 loaded")
+    if not Refugee.objects.filter(unhcr_individual_number=MARKER).exists():
+        with transaction.atomic():
+            HistoricalStory(seed=2018).build()
+        if stdout is not None:
+            stdout.write("reports: historical story 2018-02-01..2020-01-31 loaded")
+    if (options.get("scale") or 1) > 1:
+        _bench_dataset().seed_at_scale(scale=options["scale"], stdout=stdout)
+
+
+def _bench_dataset():
+    """The benchmark generator lives in bench/ (set-based SQL, PostgreSQL only)."""
+    import importlib.util
+
+    from django.conf import settings
+
+    path = settings.BASE_DIR / "bench" / "reports_dataset.py"
+    spec = importlib.util.spec_from_file_location("reports_bench_dataset", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class HistoricalStory:
