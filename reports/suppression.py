@@ -2,7 +2,8 @@
 
 A table of counts with its row totals, column totals and grand total is a grid whose
 last row and last column are totals. A count from 1 to ``threshold - 1`` (the
-*primary* cells, settings.SANAD_SMALL_CELL_THRESHOLD = 5) is shown as "<5". Then
+*primary* cells, settings.SANAD_SMALL_CELL_THRESHOLD = 5) is shown as "<5" (or "x" in the
+rare case where even "<5" would give it away, see below). Then
 *complementary* cells are hidden ("x") until no hidden value can be worked out from
 what is shown: every row and column equation keeps at least two hidden cells, and every
 hidden cell can move along a cycle of hidden cells (+1 here, -1 there ...) without
@@ -93,9 +94,16 @@ def suppress(grid: Sequence[Sequence[int]], *, limit: int | None = None) -> Supp
         for cell in sorted(hidden):
             if not _movable(values, hidden, primary, cell, limit, n_rows, n_cols):
                 extra = pick(lines[cell[0]]) or pick(lines[n_rows + cell[1]])
-                if extra is None:
+                if extra is not None:
+                    hidden.add(extra)
+                elif primary:
+                    # Everything around is hidden yet the known ranges pin the value
+                    # (e.g. four 1s whose grand total is "<5"): stop telling that a cell
+                    # is small; a total first. It shows as "x" instead of "<5".
+                    ranged = [c for c in (*lines[cell[0]], *lines[n_rows + cell[1]]) if c in primary] or sorted(primary)
+                    primary.discard(max(ranged, key=lambda c: (c[0] == n_rows - 1, c[1] == n_cols - 1, c)))
+                else:
                     continue
-                hidden.add(extra)
                 changed = True
                 break
         if not changed:

@@ -25,3 +25,18 @@ def historical_demo(db):
 def fast_password_hashing(settings):
     """Factories set a password on every user; a fast hasher keeps these tests quick."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Report files go to a fresh directory per test (the storage caches its location)."""
+    from core.storage import private_storage
+
+    def reset():
+        for attr in ("base_location", "location"):
+            private_storage.__dict__.pop(attr, None)
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    reset()
+    yield tmp_path
+    reset()

@@ -95,7 +95,7 @@ def test_it_shows_a_readable_error_when_a_build_fails(manager):
     run = done_run("donor", partner_code="unhcr", status="queued")  # not a donor
     run = report_run_build(run_id=run.pk)
     assert run.status == "failed"
-    assert "could not be built" in run.error
+    assert "eu, monaco" in run.error  # the reason, in the run's language
 
 
 def test_it_refuses_partner_officers_without_an_organisation(client_for):

@@ -50,7 +50,7 @@ def test_it_never_lets_a_suppressed_value_be_recovered(cells):
     for i, row in enumerate(result.values):
         for j, v in enumerate(row):
             if 0 < v < 5:
-                assert display[i][j] == SMALL
+                assert display[i][j] in (SMALL, HIDDEN)
     hidden = [(i, j) for i in range(n_rows + 1) for j in range(n_cols + 1) if display[i][j] in (SMALL, HIDDEN)]
     if not hidden:
         return
@@ -64,6 +64,13 @@ def test_it_never_lets_a_suppressed_value_be_recovered(cells):
     for cell, values in seen.items():
         assert result.values[cell[0]][cell[1]] in values
         assert len(values) >= 2, f"{cell} recoverable in {display}"
+
+
+def test_it_does_not_say_small_where_small_gives_the_answer_away():
+    display = suppress_counts([[1, 1], [1, 1]])
+    # "<5" everywhere would pin all four cells to 1 (four cells >= 1 adding up to < 5)
+    assert any(v == HIDDEN for row in display for v in row)
+    assert all(v in (SMALL, HIDDEN) for row in display for v in row)
 
 
 def test_it_hides_a_complementary_cell_in_a_row_and_column():
