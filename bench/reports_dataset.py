@@ -102,12 +102,16 @@ STATEMENTS = [
     """
     INSERT INTO funding_disbursement (kind, date, amount, method, supplier, reference, receipt, status, recorded_at,
         approved_at, idempotency_key, recorded_by_id, approved_by_id, grant_id)
-    SELECT 'payment', g.awarded_on + (d.i / g.n_grants)::int %% 700, 500, 'bank_transfer', '', '', '', 'approved',
+    SELECT 'payment', g.awarded_on + (d.rnd * 15)::int %% 700, 500, 'bank_transfer', '', '', '', 'approved',
         now(), now(), 'bench-' || d.i, %(recorder)s, %(approver)s, g.id
-    FROM generate_series(0, %(n_disb)s - 1) AS d(i)
-    JOIN (SELECT g.id, g.awarded_on, row_number() OVER (ORDER BY g.id) - 1 AS n, count(*) OVER () AS n_grants
+    FROM (SELECT i, i %% (SELECT count(*) FROM funding_grant g JOIN projects_businessproject p
+                          ON p.id = g.project_id WHERE p.reference LIKE 'BEN-%%') AS n,
+                 i / (SELECT count(*) FROM funding_grant g JOIN projects_businessproject p
+                      ON p.id = g.project_id WHERE p.reference LIKE 'BEN-%%') AS rnd
+          FROM generate_series(0, %(n_disb)s - 1) AS i) d
+    JOIN (SELECT g.id, g.awarded_on, row_number() OVER (ORDER BY g.id) - 1 AS n
           FROM funding_grant g JOIN projects_businessproject p ON p.id = g.project_id
-          WHERE p.reference LIKE 'BEN-%%') g ON g.n = d.i %% g.n_grants
+          WHERE p.reference LIKE 'BEN-%%') g ON g.n = d.n
     """,
     """
     INSERT INTO funding_disbursementallocation (amount_mad, amount_currency, rate, disbursement_id, agreement_id)
@@ -127,10 +131,10 @@ STATEMENTS = [
         CASE WHEN v.i %% 9 = 0 THEN '' WHEN v.i %% 7 = 0 THEN 'closed' ELSE 'operating' END,
         3000 + v.i %% 5000, v.i %% 2, v.i %% 3, v.i %% 2, 0, '', '',
         CASE WHEN v.i %% 9 = 0 THEN '' ELSE 'satisfactory' END, p.id
-    FROM generate_series(0, %(n_visits)s - 1) AS v(i)
-    JOIN (SELECT id, date '2021-03-01' + (id * 7 %% 1500)::int AS pay, row_number() OVER (ORDER BY id) - 1 AS n,
-                 count(*) OVER () AS n_proj
-          FROM projects_businessproject WHERE reference LIKE 'BEN-%%') p ON p.n = (v.i / 5) %% p.n_proj
+    FROM (SELECT i, (i / 5) %% (SELECT count(*) FROM projects_businessproject WHERE reference LIKE 'BEN-%%') AS n
+          FROM generate_series(0, %(n_visits)s - 1) AS i) v
+    JOIN (SELECT id, date '2021-03-01' + (id * 7 %% 1500)::int AS pay, row_number() OVER (ORDER BY id) - 1 AS n
+          FROM projects_businessproject WHERE reference LIKE 'BEN-%%') p ON p.n = v.n
     JOIN (SELECT * FROM unnest(ARRAY[1, 3, 6, 12, 24]) WITH ORDINALITY AS t(months, o)) m ON m.o = 1 + v.i %% 5
     """,
 ]
