@@ -27,6 +27,7 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -208,24 +209,25 @@ def _merge(a, b):
 # -- subjects ------------------------------------------------------------------------
 
 
-def first_payment_date(project_ref: str, grant_kind: str) -> Subquery:
-    """Date of the first approved payment of a grant of ``grant_kind`` to the project."""
-    return Subquery(
+def first_paid_between(kind: str, start=None, end=None) -> QuerySet:
+    """Ids of the projects whose first approved payment of a ``kind`` grant is dated in
+    [start, end] (one grouped pass over the ledger, not a lookup per project)."""
+    firsts = (
         Disbursement.objects.filter(
-            grant__project=OuterRef(project_ref),
-            grant__kind=grant_kind,
-            kind=Disbursement.Kind.PAYMENT,
-            status=Disbursement.Status.APPROVED,
+            grant__kind=kind, kind=Disbursement.Kind.PAYMENT, status=Disbursement.Status.APPROVED
         )
-        .order_by("date")
-        .values("date")[:1]
+        .values("grant__project")
+        .annotate(first=Min("date"))
     )
+    if start is not None:
+        firsts = firsts.filter(first__gte=start)
+    if end is not None:
+        firsts = firsts.filter(first__lte=end)
+    return firsts.values("grant__project")
 
 
 def financed_projects(start, end, kind: str = Grant.Kind.STARTUP) -> QuerySet:
-    return BusinessProject.objects.annotate(_first_pay=first_payment_date("pk", kind)).filter(
-        _first_pay__gte=start, _first_pay__lte=end
-    )
+    return BusinessProject.objects.filter(pk__in=first_paid_between(kind, start, end))
 
 
 def _project_count(qs, start, end, by, filters):
@@ -299,7 +301,9 @@ def _projects_financed(start, end, by, filters):
 
 
 def _refugees_in_financed_projects(start, end, by, filters):
-    members = ProjectMember.objects.filter(refugee=OuterRef("pk"), project__in=financed_projects(start, end))
+    members = ProjectMember.objects.filter(
+        refugee=OuterRef("pk"), project__in=first_paid_between(Grant.Kind.STARTUP, start, end)
+    )
     if "donor" in filters:
         members = members.filter(
             Exists(
@@ -380,7 +384,7 @@ def latest_visits(start, end, filters) -> tuple[QuerySet, dict]:
         Q(done_on__gt=OuterRef("done_on")) | Q(done_on=OuterRef("done_on"), pk__gt=OuterRef("pk"))
     )
     qs = FollowUpVisit.objects.filter(
-        status="done", done_on__lte=end, project__in=financed_projects(start, end).values("pk")
+        status="done", done_on__lte=end, project__in=first_paid_between(Grant.Kind.STARTUP, start, end)
     ).exclude(Exists(later))
     prefix = "project__"
     dims = _project_dims(end, prefix)
@@ -413,11 +417,9 @@ def _survival_base(months: int, end, filters):
     """Projects whose first start-up payment is at least ``months`` months before ``end``,
     and who had the ``months``-month visit done by ``end``."""
     cutoff = end - relativedelta(months=months)
-    projects = BusinessProject.objects.annotate(_first_pay=first_payment_date("pk", Grant.Kind.STARTUP)).filter(
-        _first_pay__lte=cutoff
-    )
+    projects = first_paid_between(Grant.Kind.STARTUP, None, cutoff)
     visits = FollowUpVisit.objects.filter(
-        project__in=projects.values("pk"), status="done", months_after_funding=months, done_on__lte=end
+        project__in=projects, status="done", months_after_funding=months, done_on__lte=end
     )
     prefix = "project__"
     dims = _project_dims(end, prefix)
