@@ -22,4 +22,14 @@ app.conf.beat_schedule = {
         "task": "core.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
+    # reports: the partner reports of the last quarter, on the 5th of each quarter's first month
+    "reports-quarterly-runs": {
+        "task": "reports.tasks.schedule_quarterly_runs",
+        "schedule": crontab(day_of_month=5, month_of_year="1,4,7,10", hour=6, minute=0),
+    },
+    # reports: runs requested while the broker was down are sent when it is back
+    "reports-requeue-pending-runs": {
+        "task": "reports.tasks.requeue_pending_runs",
+        "schedule": crontab(minute="*/2"),
+    },
 }

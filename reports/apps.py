@@ -6,7 +6,22 @@ class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
     # Model permissions per role (see core.roles); the Django admin uses them.
-    role_permissions: dict[str, list[str]] = {}
+    role_permissions: dict[str, list[str]] = {"programme_manager": ["reports.view_reportrun"]}
 
     def ready(self) -> None:
-        pass
+        from core.registry import HomePanel, NavItem, home_panels, nav
+        from core.roles import Role
+        from reports.panels import partner_headline
+
+        roles = (Role.PROGRAMME_MANAGER, Role.PARTNER_OFFICER)
+        nav.register(NavItem("reports-dashboard", _("Dashboard"), "reports:dashboard", roles=roles, order=80))
+        nav.register(NavItem("reports", _("Reports"), "reports:run_list", roles=roles, order=90))
+        home_panels.register(
+            HomePanel(
+                "reports-headline",
+                "reports/_home_panel.html",
+                roles=(Role.PARTNER_OFFICER,),
+                context=partner_headline,
+                order=10,
+            )
+        )

@@ -1,0 +1,126 @@
+"""Report runs: one partner report for one period, built in the background and stored.
+
+A run is requested (``queued``), built by a Celery task (``running`` then ``done`` or
+``failed`` with a readable error) and stored privately with its SHA-256. A programme
+manager signs a done run off: from then on it cannot change. Asking again for the same
+report, partner and period makes the next version; ``figures`` keeps the numbers so two
+versions can be compared.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import PartnerOrganisation
+from core.storage import private_storage
+
+
+class ReportRun(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Excel (XLSX)")
+        PDF = "pdf", _("PDF")
+        CSV = "csv", _("CSV")
+        JSON = "json", _("JSON")
+
+    class Language(models.TextChoices):
+        FR = "fr", _("French")
+        AR = "ar", _("Arabic")
+        EN = "en", _("English")
+
+    code = models.CharField(_("report"), max_length=30)
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_runs",
+        verbose_name=_("partner"),
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    format = models.CharField(_("format"), max_length=5, choices=Format.choices, default=Format.XLSX)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.FR)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    scheduled = models.BooleanField(_("scheduled"), default=False)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    enqueued_at = models.DateTimeField(_("sent to the queue at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    file = models.FileField(_("file"), storage=private_storage, blank=True, max_length=255)
+    checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    notified_at = models.DateTimeField(_("partners notified at"), null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed off by"),
+    )
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("report run")
+        verbose_name_plural = _("report runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "partner", "period_start", "period_end", "version"],
+                name="report_run_version_once",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="report_run_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(signed_off_at__isnull=True) | Q(status="done", signed_off_by__isnull=False),
+                name="report_run_signed_off_when_done",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "enqueued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.period_start}..{self.period_end} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            signed = ReportRun.objects.filter(pk=self.pk, signed_off_at__isnull=False).exists()
+            if signed:
+                raise ValidationError(_("A signed-off report cannot be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_signed_off:
+            raise ValidationError(_("A signed-off report cannot be deleted."))
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_signed_off(self) -> bool:
+        return self.signed_off_at is not None
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def download_name(self) -> str:
+        partner = f"-{self.partner.code}" if self.partner_id else ""
+        period = f"{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}"
+        return f"sanad-{self.code}{partner}-{period}-v{self.version}.{self.format}"

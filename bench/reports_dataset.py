@@ -1,0 +1,140 @@
+"""The benchmark dataset for the reports app, generated with set-based SQL on PostgreSQL.
+
+``seed_demo --scale N`` calls ``seed_at_scale(scale=N)``: N x 1,000 refugees, N x 400
+projects (one lead member each, a start-up grant each and a reinforcement grant for 3 in
+10), N x 10,000 approved disbursements with their allocations and N x 3,000 follow-up
+visits. ``--scale 100`` gives the issue's 100,000 / 40,000 / 1,000,000 / 300,000.
+Every row is made by ``INSERT ... SELECT generate_series``: no Python loop over rows.
+Dates are 2021-2025, outside the historical story's period. Idempotent (a marker row).
+"""
+
+from django.db import connection, transaction
+
+MARKER = "BNA-21C00000"
+
+
+def seed_at_scale(*, scale: int, stdout=None) -> None:
+    if connection.vendor != "postgresql":
+        raise RuntimeError("the benchmark dataset needs PostgreSQL")
+    from core.models import Office, User
+    from funding.models import FundingAgreement
+    from refugees.models import Refugee
+
+    if Refugee.objects.filter(unhcr_individual_number=MARKER).exists():
+        return
+    offices = list(Office.objects.order_by("code").values_list("pk", "city_id", "city__region_id"))
+    recorder = User.objects.get_or_create(username="bench.recorder")[0].pk
+    approver = User.objects.get_or_create(username="bench.approver")[0].pk
+    agreements = list(FundingAgreement.objects.order_by("reference").values_list("pk", flat=True))
+    if not offices or not agreements:
+        raise RuntimeError("run the core and reports demos first (offices, agreements)")
+    params = {
+        "n_ref": 1000 * scale,
+        "n_proj": 400 * scale,
+        "n_disb": 10000 * scale,
+        "n_visits": 3000 * scale,
+        "office_ids": [o[0] for o in offices],
+        "city_ids": [o[1] for o in offices],
+        "region_ids": [o[2] for o in offices],
+        "recorder": recorder,
+        "approver": approver,
+        "agreements": agreements,
+    }
+    with transaction.atomic(), connection.cursor() as cur:
+        for sql in STATEMENTS:
+            cur.execute(sql, params)
+    if stdout is not None:
+        stdout.write(f"reports: benchmark dataset at scale {scale} loaded")
+
+
+STATEMENTS = [
+    # refugees
+    """
+    INSERT INTO refugees_refugee (created_at, updated_at, unhcr_individual_number, unhcr_case_number,
+        first_name_latin, last_name_latin, first_name_ar, last_name_ar, name_key, sex, date_of_birth,
+        date_of_birth_estimated, nationality, legal_status, phone, languages, education_level,
+        previous_occupation, skills, household_size, specific_needs, referral_source, intake_date, status,
+        office_id, city_id, region_id)
+    SELECT now(), now(), 'BN' || chr(65 + i / 100000) || '-21C' || lpad((i %% 100000)::text, 5, '0'), '',
+        'Bench', 'Person ' || i, '', '', '', CASE WHEN i %% 2 = 0 THEN 'F' ELSE 'M' END,
+        date '1970-01-01' + (i * 37 %% 14000), false,
+        (ARRAY['SY','CF','YE','CI','CM','SD','CD','SS','PS','GN','SN','ML'])[1 + i %% 12],
+        CASE WHEN i %% 5 = 0 THEN 'asylum_seeker' ELSE 'refugee' END, '', '[]', '', '', '', 1 + i %% 6, '[]',
+        'unhcr', date '2021-01-01' + (i %% 1800), 'registered',
+        (%(office_ids)s::bigint[])[1 + i %% 4], (%(city_ids)s::bigint[])[1 + i %% 4],
+        (%(region_ids)s::bigint[])[1 + i %% 4]
+    FROM generate_series(0, %(n_ref)s - 1) AS i
+    """,
+    # projects, each led by a distinct refugee
+    """
+    INSERT INTO projects_businessproject (created_at, updated_at, reference, title, activity, sector, legal_form,
+        status, own_contribution, outcome, city_id, created_by_id, office_id, region_id)
+    SELECT now(), now(), 'BEN-' || lpad(k::text, 7, '0'), 'Bench project', 'Grocery',
+        (ARRAY['food','retail','textile','beauty','services'])[1 + k %% 5], 'individual', 'operating', 1000, '',
+        (%(city_ids)s::bigint[])[1 + k %% 4], %(recorder)s, (%(office_ids)s::bigint[])[1 + k %% 4],
+        (%(region_ids)s::bigint[])[1 + k %% 4]
+    FROM generate_series(0, %(n_proj)s - 1) AS k
+    """,
+    """
+    INSERT INTO projects_projectmember (is_lead, share_percent, is_active, joined_on, project_id, refugee_id)
+    SELECT true, 100, false, current_date, p.id, r.id
+    FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM projects_businessproject
+          WHERE reference LIKE 'BEN-%%') p
+    JOIN (SELECT id, row_number() OVER (ORDER BY id) AS n FROM refugees_refugee
+          WHERE unhcr_individual_number LIKE 'BN_-21C%%') r ON r.n = p.n
+    """,
+    # grants: a start-up grant per project, a reinforcement grant for 3 in 10
+    """
+    INSERT INTO funding_grant (created_at, updated_at, kind, amount, awarded_on, notes, awarded_by_id, project_id)
+    SELECT now(), now(), g.kind, CASE WHEN g.kind = 'startup' THEN 25000 ELSE 8000 END,
+        date '2021-03-01' + (p.id * 7 %% 1500)::int + CASE WHEN g.kind = 'startup' THEN 0 ELSE 150 END, '',
+        %(approver)s, p.id
+    FROM projects_businessproject p
+    CROSS JOIN (VALUES ('startup'), ('reinforcement')) AS g(kind)
+    WHERE p.reference LIKE 'BEN-%%' AND (g.kind = 'startup' OR p.id %% 10 < 3)
+    """,
+    """
+    INSERT INTO funding_grantfunding (amount, agreement_id, grant_id)
+    SELECT g.amount, (%(agreements)s::bigint[])[1 + g.id %% cardinality(%(agreements)s::bigint[])], g.id
+    FROM funding_grant g JOIN projects_businessproject p ON p.id = g.project_id WHERE p.reference LIKE 'BEN-%%'
+    """,
+    # disbursements: spread over the grants, each on its own date
+    """
+    INSERT INTO funding_disbursement (kind, date, amount, method, supplier, reference, receipt, status, recorded_at,
+        approved_at, idempotency_key, recorded_by_id, approved_by_id, grant_id)
+    SELECT 'payment', g.awarded_on + (d.rnd * 15)::int %% 700, 500, 'bank_transfer', '', '', '', 'approved',
+        now(), now(), 'bench-' || d.i, %(recorder)s, %(approver)s, g.id
+    FROM (SELECT i, i %% (SELECT count(*) FROM funding_grant g JOIN projects_businessproject p
+                          ON p.id = g.project_id WHERE p.reference LIKE 'BEN-%%') AS n,
+                 i / (SELECT count(*) FROM funding_grant g JOIN projects_businessproject p
+                      ON p.id = g.project_id WHERE p.reference LIKE 'BEN-%%') AS rnd
+          FROM generate_series(0, %(n_disb)s - 1) AS i) d
+    JOIN (SELECT g.id, g.awarded_on, row_number() OVER (ORDER BY g.id) - 1 AS n
+          FROM funding_grant g JOIN projects_businessproject p ON p.id = g.project_id
+          WHERE p.reference LIKE 'BEN-%%') g ON g.n = d.n
+    """,
+    """
+    INSERT INTO funding_disbursementallocation (amount_mad, amount_currency, rate, disbursement_id, agreement_id)
+    SELECT d.amount, round(d.amount / 10.9, 2), 10.9, d.id, gf.agreement_id
+    FROM funding_disbursement d JOIN funding_grantfunding gf ON gf.grant_id = d.grant_id
+    WHERE d.idempotency_key LIKE 'bench-%%'
+    """,
+    # follow-up visits at 1, 3, 6, 12, 24 months (and some still scheduled)
+    """
+    INSERT INTO funding_followupvisit (created_at, updated_at, months_after_funding, due_date, status, done_on, mode,
+        business_status, monthly_revenue, jobs_refugee_women, jobs_refugee_men, jobs_moroccan_women,
+        jobs_moroccan_men, observations, recommendations, verdict, project_id)
+    SELECT now(), now(), m.months, p.pay + make_interval(months => m.months),
+        CASE WHEN v.i %% 9 = 0 THEN 'scheduled' ELSE 'done' END,
+        CASE WHEN v.i %% 9 = 0 THEN NULL ELSE (p.pay + make_interval(months => m.months))::date END,
+        CASE WHEN v.i %% 9 = 0 THEN '' ELSE 'on_site' END,
+        CASE WHEN v.i %% 9 = 0 THEN '' WHEN v.i %% 7 = 0 THEN 'closed' ELSE 'operating' END,
+        3000 + v.i %% 5000, v.i %% 2, v.i %% 3, v.i %% 2, 0, '', '',
+        CASE WHEN v.i %% 9 = 0 THEN '' ELSE 'satisfactory' END, p.id
+    FROM (SELECT i, (i / 5) %% (SELECT count(*) FROM projects_businessproject WHERE reference LIKE 'BEN-%%') AS n
+          FROM generate_series(0, %(n_visits)s - 1) AS i) v
+    JOIN (SELECT id, date '2021-03-01' + (id * 7 %% 1500)::int AS pay, row_number() OVER (ORDER BY id) - 1 AS n
+          FROM projects_businessproject WHERE reference LIKE 'BEN-%%') p ON p.n = v.n
+    JOIN (SELECT * FROM unnest(ARRAY[1, 3, 6, 12, 24]) WITH ORDINALITY AS t(months, o)) m ON m.o = 1 + v.i %% 5
+    """,
+]

@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from reports.models import ReportRun
+
+
+@admin.register(ReportRun)
+class ReportRunAdmin(admin.ModelAdmin):
+    list_display = (
+        "code",
+        "partner",
+        "period_start",
+        "period_end",
+        "version",
+        "status",
+        "requested_at",
+        "signed_off_at",
+    )
+    list_filter = ("code", "status", "partner")
+    readonly_fields = [f.name for f in ReportRun._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,193 @@
+"""Turn a ``ReportData`` into bytes: JSON, CSV, XLSX (openpyxl) or PDF (WeasyPrint)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from html import escape
+
+from reports.generators import L, ReportData, Table, t
+
+FORMATS = ("json", "csv", "xlsx", "pdf")
+CONTENT_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def render(data: ReportData, fmt: str) -> bytes:
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt}")
+    return {"json": to_json, "csv": to_csv, "xlsx": to_xlsx, "pdf": to_pdf}[fmt](data)
+
+
+def to_json(data: ReportData) -> bytes:
+    body = {
+        **data.figures,
+        "_report": {
+            "code": data.code,
+            "partner": data.partner,
+            "start": data.start.isoformat(),
+            "end": data.end.isoformat(),
+            "lang": data.lang,
+            "suppressed": data.suppressed,
+        },
+        "_tables": [tb.as_dict() for tb in data.tables],
+    }
+    return json.dumps(body, ensure_ascii=False, indent=2).encode()
+
+
+def to_csv(data: ReportData) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([data.title])
+    writer.writerow([t(L["period"], data.lang), data.start.isoformat(), data.end.isoformat()])
+    for table in data.tables:
+        writer.writerow([])
+        writer.writerow([table.title])
+        writer.writerow(table.columns)
+        writer.writerows(table.rows)
+    if data.suppressed:
+        writer.writerow([])
+        writer.writerow([t(L["suppressed_note"], data.lang)])
+    return ("\ufeff" + out.getvalue()).encode()  # BOM: Excel opens UTF-8 Arabic correctly
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:28] or "Sheet"
+    base, n = name, 2
+    while name in used:
+        name = f"{base[:25]}~{n}"
+        n += 1
+    used.add(name)
+    return name
+
+
+def to_xlsx(data: ReportData) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    rtl = data.lang == "ar"
+    for table in data.tables:
+        ws = wb.create_sheet(_sheet_name(table.title, used))
+        ws.sheet_view.rightToLeft = rtl
+        ws.append([table.title])
+        ws["A1"].font = Font(bold=True)
+        ws.append([t(L["period"], data.lang), data.start.isoformat(), data.end.isoformat()])
+        ws.append([])
+        ws.append(table.columns)
+        for cell in ws[4]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            ws.append(row)
+        if data.suppressed:
+            ws.append([])
+            ws.append([t(L["suppressed_note"], data.lang)])
+        ws.column_dimensions["A"].width = 42
+    ws = wb.create_sheet(_sheet_name(t(L["definitions"], data.lang), used))
+    ws.sheet_view.rightToLeft = rtl
+    ws.append([t(L["code"], data.lang), t(L["indicator"], data.lang), t(L["definition"], data.lang)])
+    for code, name, definition in data.definitions:
+        ws.append([code, name, definition])
+    ws.column_dimensions["B"].width = 40
+    ws.column_dimensions["C"].width = 100
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def bar_chart_svg(table: Table, *, rtl: bool = False, width: int = 640) -> str:
+    """A horizontal bar chart of a two-column table (label, value), drawn as SVG."""
+    rows = [(str(r[0]), r[1]) for r in table.rows if isinstance(r[1], int | float)]
+    if not rows:
+        return ""
+    bar_h, gap, label_w = 22, 8, 260
+    height = len(rows) * (bar_h + gap) + gap
+    top = max(v for _l, v in rows) or 1
+    scale = (width - label_w - 70) / top
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+        f"aria-label=\"{escape(table.title)}\" style=\"font-family: 'Noto Naskh Arabic', 'Noto Sans', sans-serif\">"
+    ]
+    for n, (label, value) in enumerate(rows):
+        y = gap + n * (bar_h + gap)
+        w = max(1, value * scale)
+        if rtl:
+            x_bar = width - label_w - w
+            parts.append(
+                f'<text x="{width - 4}" y="{y + 16}" font-size="12" text-anchor="end" direction="rtl">'
+                f"{escape(label)}</text>"
+            )
+            parts.append(f'<rect x="{x_bar}" y="{y}" width="{w}" height="{bar_h}" fill="#0d6efd"/>')
+            parts.append(f'<text x="{x_bar - 4}" y="{y + 16}" font-size="12" text-anchor="end">{value:g}</text>')
+        else:
+            parts.append(f'<text x="0" y="{y + 16}" font-size="12">{escape(label)}</text>')
+            parts.append(f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="#0d6efd"/>')
+            parts.append(f'<text x="{label_w + w + 4}" y="{y + 16}" font-size="12">{value:g}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def to_html(data: ReportData) -> str:
+    rtl = data.lang == "ar"
+    chart_table = data.chart_table()
+    chart = bar_chart_svg(chart_table, rtl=rtl) if chart_table else ""
+    sections = []
+    for table in data.tables:
+        head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in table.columns)
+        body = "".join(
+            "<tr>"
+            + f'<th scope="row">{escape(str(row[0]))}</th>'
+            + "".join(f"<td>{escape(_fmt(v))}</td>" for v in row[1:])
+            + "</tr>"
+            for row in table.rows
+        )
+        figure = f'<div class="chart">{chart}</div>' if table is chart_table else ""
+        sections.append(
+            f"<section><h2>{escape(table.title)}</h2>{figure}"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>"
+        )
+    definitions = "".join(
+        f"<dt>{escape(name)} <small>({escape(code)})</small></dt><dd>{escape(text)}</dd>"
+        for code, name, text in data.definitions
+    )
+    note = f'<p class="note">{escape(t(L["suppressed_note"], data.lang))}</p>' if data.suppressed else ""
+    return f"""<!doctype html>
+<html lang="{data.lang}" dir="{"rtl" if rtl else "ltr"}"><head><meta charset="utf-8">
+<title>{escape(data.title)}</title>
+<style>
+@page {{ size: A4; margin: 18mm 15mm; }}
+body {{ font-family: "Noto Naskh Arabic", "Noto Sans", sans-serif; font-size: 10pt; color: #222; }}
+h1 {{ font-size: 16pt; margin: 0 0 4pt; }}
+h2 {{ font-size: 12pt; margin: 14pt 0 4pt; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ border: 1px solid #bbb; padding: 2pt 4pt; text-align: start; }}
+td {{ text-align: end; }}
+thead th {{ background: #eef2f7; }}
+.note {{ font-size: 8pt; color: #555; }}
+dt {{ font-weight: bold; margin-top: 4pt; }}
+</style></head><body>
+<h1>{escape(data.title)}</h1>
+<p>{escape(t(L["period"], data.lang))}: {data.start.isoformat()} – {data.end.isoformat()}</p>
+{"".join(sections)}
+{note}
+<h2>{escape(t(L["definitions"], data.lang))}</h2><dl>{definitions}</dl>
+</body></html>"""
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+    return str(value)
+
+
+def to_pdf(data: ReportData) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=to_html(data)).write_pdf()
