@@ -1,0 +1,64 @@
+"""axe-core on the pages of each role, in French and in Arabic (right to left): no
+serious or critical violation. Add a page to ``ANONYMOUS_PAGES`` or ``ROLE_PAGES``."""
+
+from collections.abc import Callable
+
+import pytest
+from django.urls import reverse
+
+from tests.browser.support import assert_accessible, login, switch_language
+
+pytestmark = pytest.mark.browser
+
+LANGUAGES = ("fr", "ar")
+
+# A page is a URL name (reversed without arguments) or a callable ``(user) -> path``
+# for pages that need an object (create it with the factories inside the callable).
+Page = str | Callable[..., str]
+
+ANONYMOUS_PAGES: list[Page] = ["login", "password_reset", "password_reset_done"]
+
+ROLE_PAGES: dict[str, list[Page]] = {
+    "caseworker": ["home", "password_change", "password_change_done"],
+    "manager": ["home", "password_change"],
+    "committee_member": ["home", "password_change"],
+    "partner_unhcr": ["home", "password_change"],
+    "admin_user": ["home", "password_change"],
+}
+
+
+def _path(page: Page, user=None) -> str:
+    return page(user) if callable(page) else reverse(page)
+
+
+def _check_all(page, shot, paths: list[str], lang: str) -> None:
+    for path in paths:
+        page.goto(path)
+        shot(page, f"{lang}-{path.strip('/').replace('/', '-') or 'home'}")
+        assert_accessible(page, f"{path} in {lang}")
+
+
+def test_it_finds_no_serious_violation_on_public_pages(page, shot):
+    paths = [_path(p) for p in ANONYMOUS_PAGES]
+    page.goto(paths[0])
+    for lang in LANGUAGES:
+        switch_language(page, lang)
+        _check_all(page, shot, paths, lang)
+        # The login form with its error shown (the state a person meets after a typo).
+        page.goto(reverse("login"))
+        page.locator("#id_username").fill("nobody")
+        page.locator("#id_password").fill("wrong")
+        page.locator("main form button[type=submit]").click()
+        page.locator("main [role=alert]").wait_for()
+        shot(page, f"{lang}-login-error")
+        assert_accessible(page, f"the login form with an error in {lang}")
+
+
+@pytest.mark.parametrize("persona", list(ROLE_PAGES))
+def test_it_finds_no_serious_violation_on_each_role_pages(request, page, shot, persona):
+    user = request.getfixturevalue(persona)
+    paths = [_path(p, user) for p in ROLE_PAGES[persona]]
+    login(page, user, LANGUAGES[0])
+    for lang in LANGUAGES:
+        switch_language(page, lang)
+        _check_all(page, shot, paths, lang)
