@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -46,7 +47,7 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup, django_db_blocker):
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"Chromium not found at {CHROMIUM}: the browser tests need Debian's chromium "
@@ -56,10 +57,26 @@ def browser():
         )
     from playwright.sync_api import sync_playwright
 
+    with django_db_blocker.unblock():
+        connections_before = {alias: connections[alias] for alias in connections}
     with sync_playwright() as playwright:
+        _keep_django_connections(connections_before)
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def _keep_django_connections(before: dict) -> None:
+    """Keep using the same Django connections once Playwright's loop runs.
+
+    Django keeps database connections per thread, but in a thread where an asyncio loop
+    runs (Playwright's sync API starts one) it looks them up per context instead, and
+    would open new ones. The new ones would miss what the test database setup left on
+    the connection (the serialized reference data that transactional tests restore),
+    so the tests would lose the regions, groups and partners after the first flush.
+    """
+    for alias, connection in before.items():
+        connections[alias] = connection
 
 
 @pytest.fixture

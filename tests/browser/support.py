@@ -76,7 +76,7 @@ class Screenshots:
         folder.mkdir(parents=True)
         return cls(folder)
 
-    def __call__(self, page: Page, step: str, *, full_page: bool = True) -> Path:
+    def __call__(self, page: Page, step: str, *, full_page: bool = False) -> Path:
         self.count += 1
         slug = re.sub(r"[^\w.-]+", "-", step).strip("-")
         path = self.folder / f"{self.count:02d}-{slug}.png"
