@@ -46,23 +46,24 @@ ROLE_PAGES: dict[str, list[Page]] = {
 }
 
 
-def _path(page: Page, user=None) -> str:
-    return page(user) if callable(page) else reverse(page)
+def _resolve(pages: list[Page], user=None) -> list[tuple[str, str]]:
+    """``(name, path)`` for each listed page: the URL name, or the callable's name."""
+    return [(p.__name__, p(user)) if callable(p) else (p, reverse(p)) for p in pages]
 
 
-def _check_all(page, shot, paths: list[str], lang: str) -> None:
-    for path in paths:
+def _check_all(page, shot, pages: list[tuple[str, str]], lang: str) -> None:
+    for name, path in pages:
         page.goto(path)
-        shot(page, f"{lang}-{path.strip('/').replace('/', '-') or 'home'}")
-        assert_accessible(page, f"{path} in {lang}")
+        shot(page, f"{lang}-{name}")
+        assert_accessible(page, f"{name} ({path}) in {lang}")
 
 
 def test_it_finds_no_serious_violation_on_public_pages(page, shot, db):
-    paths = [_path(p) for p in ANONYMOUS_PAGES]
-    page.goto(paths[0])
+    pages = _resolve(ANONYMOUS_PAGES)
+    page.goto(pages[0][1])
     for lang in LANGUAGES:
         switch_language(page, lang)
-        _check_all(page, shot, paths, lang)
+        _check_all(page, shot, pages, lang)
         # The login form with its error shown (the state a person meets after a typo).
         page.goto(reverse("login"))
         page.locator("#id_username").fill("nobody")
@@ -76,8 +77,8 @@ def test_it_finds_no_serious_violation_on_public_pages(page, shot, db):
 @pytest.mark.parametrize("persona", list(ROLE_PAGES))
 def test_it_finds_no_serious_violation_on_each_role_pages(request, page, shot, persona):
     user = request.getfixturevalue(persona)
-    paths = [_path(p, user) for p in ROLE_PAGES[persona]]
+    pages = _resolve(ROLE_PAGES[persona], user)
     login(page, user, LANGUAGES[0])
     for lang in LANGUAGES:
         switch_language(page, lang)
-        _check_all(page, shot, paths, lang)
+        _check_all(page, shot, pages, lang)
