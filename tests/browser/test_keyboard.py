@@ -25,12 +25,30 @@ def tab_to(page: Page, selector: str, *, limit: int = 40) -> None:
     raise AssertionError(f"{selector} cannot be reached with Tab")
 
 
-def test_it_logs_in_with_the_keyboard_only(page, shot, caseworker, password):
+def test_it_logs_in_with_the_keyboard_only_and_announces_a_wrong_password(page, shot, caseworker, password):
     page.goto("/accounts/login/")
     assert focused(page) == "id_username", "the login page puts the focus in the username field"
     page.keyboard.type(caseworker.username)
     page.keyboard.press("Tab")
     assert focused(page) == "id_password"
+    page.keyboard.type("wrong-password")
+    page.keyboard.press("Enter")
+
+    # The error is announced (role=alert) and sits in the form, just before the fields.
+    alert = page.locator("main form [role=alert]")
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text(
+        tr("Please enter a correct username and password. Both fields may be case-sensitive.", LANG)
+    )
+    assert page.evaluate(
+        "a => a.compareDocumentPosition(document.getElementById('id_username')) & Node.DOCUMENT_POSITION_FOLLOWING",
+        alert.element_handle(),
+    ), "the error comes just before the fields, inside the form"
+    expect(page.locator("#id_username")).to_have_value(caseworker.username)
+    shot(page, "wrong-password")
+
+    assert focused(page) == "id_username", "the form comes back with the focus on its first field"
+    page.keyboard.press("Tab")
     page.keyboard.type(password)
     shot(page, "typed")
     page.keyboard.press("Enter")
@@ -39,8 +57,8 @@ def test_it_logs_in_with_the_keyboard_only(page, shot, caseworker, password):
     expect(page.locator("#user-menu")).to_be_visible()
 
 
-def test_it_skips_the_navigation_with_the_skip_link(page, shot, admin_user):
-    login(page, admin_user, LANG)
+def test_it_skips_the_navigation_and_changes_the_password_with_the_keyboard(page, shot, caseworker, password):
+    login(page, caseworker, LANG)
     page.keyboard.press("Tab")
     skip = page.locator("a[href='#main']")
     expect(skip).to_be_focused()
@@ -54,11 +72,8 @@ def test_it_skips_the_navigation_with_the_skip_link(page, shot, admin_user):
     assert page.evaluate("!document.querySelector('header').contains(document.activeElement)"), (
         "after the skip link, Tab goes on from the main content, not back into the navigation"
     )
-    shot(page, "after-skip")
 
-
-def test_it_changes_the_password_with_the_keyboard(page, shot, caseworker, password):
-    login(page, caseworker, LANG)
+    page.keyboard.press("Shift+Tab")
     tab_to(page, "#user-menu")
     page.keyboard.press("Enter")
     page.keyboard.press("ArrowDown")
@@ -94,22 +109,3 @@ def test_it_changes_the_password_with_the_keyboard(page, shot, caseworker, passw
     shot(page, "changed")
     caseworker.refresh_from_db()
     assert caseworker.check_password(NEW_PASSWORD)
-
-
-def test_it_announces_a_wrong_password_next_to_the_form(page, shot, caseworker):
-    page.goto("/accounts/login/")
-    page.keyboard.type(caseworker.username)
-    page.keyboard.press("Tab")
-    page.keyboard.type("wrong-password")
-    page.keyboard.press("Enter")
-    alert = page.locator("main form [role=alert]")
-    expect(alert).to_be_visible()
-    expect(alert).to_contain_text(
-        tr("Please enter a correct username and password. Both fields may be case-sensitive.", LANG)
-    )
-    assert page.evaluate(
-        "a => a.compareDocumentPosition(document.getElementById('id_username')) & Node.DOCUMENT_POSITION_FOLLOWING",
-        alert.element_handle(),
-    ), "the error comes just before the fields, inside the form"
-    expect(page.locator("#id_username")).to_have_value(caseworker.username)
-    shot(page, "wrong-password")
