@@ -4,6 +4,8 @@ import datetime
 import itertools
 from decimal import Decimal
 
+from django.utils import timezone
+
 from funding.models import Disbursement, DisbursementAllocation, FollowUpVisit, Grant, GrantFunding
 from projects.models import BusinessProject, ProjectMember
 from reports.models import ReportRun
@@ -43,6 +45,7 @@ def pay(grant, day, amount, *, agreements, kind="payment", status="approved", re
         status=status,
         recorded_by=recorder,
         approved_by=approver if status == "approved" else None,
+        approved_at=timezone.now() if status == "approved" else None,
         idempotency_key=f"test-{next(_keys)}",
     )
     share = Decimal(amount) / len(agreements)
