@@ -25,7 +25,7 @@ def sniff_mime(upload) -> str | None:
 
 
 @deconstructible
-@dataclass(frozen=True)
+@dataclass  # not frozen: @deconstructible stores the constructor args on the instance
 class ContentTypeValidator:
     """Checks an uploaded file's real type (read from its bytes) and its size."""
 
