@@ -51,3 +51,9 @@ def grant(rabat_project, eu, monaco, manager):
 @pytest.fixture
 def oujda_grant(oujda_project, eu, manager):
     return awarded_grant(project=oujda_project, by=manager, amount=Decimal("30000.00"), shares=[(eu, "30000.00")])
+
+
+@pytest.fixture
+def simple_grant(rabat_project, eu, manager):
+    """30,000 MAD, all on the EU agreement, one tranche."""
+    return awarded_grant(project=rabat_project, by=manager, amount=Decimal("30000.00"), shares=[(eu, "30000.00")])
