@@ -57,3 +57,12 @@ def oujda_grant(oujda_project, eu, manager):
 def simple_grant(rabat_project, eu, manager):
     """30,000 MAD, all on the EU agreement, one tranche."""
     return awarded_grant(project=rabat_project, by=manager, amount=Decimal("30000.00"), shares=[(eu, "30000.00")])
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Service messages are asserted in English (the site's default language is French)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

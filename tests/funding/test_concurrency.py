@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
+from django.utils import translation
 
 from core.money import Currency
 from funding.models import Disbursement
@@ -24,6 +25,7 @@ def _race(callables):
     results: list = [None] * len(callables)
 
     def run(i, fn):
+        translation.activate("en")
         try:
             barrier.wait(timeout=30)
             results[i] = ("ok", fn())

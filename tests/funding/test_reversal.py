@@ -22,15 +22,15 @@ def test_a_reversal_restores_the_grant_and_agreement_balances(grant, eu, casewor
     reversal, created = disbursement_reverse(
         original=payment,
         date=datetime.date(2025, 7, 3),
-        by=caseworker,
+        by=manager,
         idempotency_key=uuid.uuid4().hex,
         reference="wrong account",
     )
     assert created and reversal.kind == Disbursement.Kind.REVERSAL and reversal.reverses == payment
     assert grant_net_paid(grant) == Decimal("6000.00")  # pending reversals do not count yet
     with pytest.raises(ValidationError, match="another programme manager"):
-        disbursement_approve(entry=reversal, by=caseworker)
-    disbursement_approve(entry=reversal, by=manager)
+        disbursement_approve(entry=reversal, by=manager)
+    disbursement_approve(entry=reversal, by=manager2)
 
     assert grant_net_paid(grant) == Decimal("0.00")
     assert agreement_spent_currency(eu) == Decimal("0.00")
