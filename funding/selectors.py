@@ -103,47 +103,36 @@ def agreement_committed_currency(agreement: FundingAgreement) -> Decimal:
     return total
 
 
-def agreements_with_spend() -> QuerySet[FundingAgreement]:
-    """Agreements with committed MAD and spend (MAD and agreement currency), by the database."""
-    spend = DisbursementAllocation.objects.filter(agreement=OuterRef("pk"), disbursement__status=APPROVED)
+def agreements_with_spend() -> list[FundingAgreement]:
+    """Agreements with ``spent_mad``, ``spent_currency``, ``left_currency`` and ``committed_mad``.
 
-    def signed_sum(field: str):
-        return Coalesce(
-            Subquery(
-                spend.values("agreement")
-                .annotate(
-                    v=Sum(
-                        Case(
-                            When(disbursement__kind="reversal", then=-F(field)),
-                            default=F(field),
-                        )
-                    )
-                )
-                .values("v")[:1]
-            ),
-            ZERO,
-        )
-
-    committed = Coalesce(
-        Subquery(
-            GrantFunding.objects.filter(agreement=OuterRef("pk"))
-            .values("agreement")
-            .annotate(v=Sum("amount"))
-            .values("v")[:1]
-        ),
-        ZERO,
+    Two grouped aggregates (one pass over the allocations, one over the shares), merged
+    onto the agreements: constant query count, no per-agreement correlated subquery.
+    """
+    signed = {
+        field: Sum(Case(When(disbursement__kind="reversal", then=-F(field)), default=F(field)))
+        for field in ("amount_mad", "amount_currency")
+    }
+    spend = {
+        row["agreement"]: row
+        for row in DisbursementAllocation.objects.filter(disbursement__status=APPROVED)
+        .values("agreement")
+        .annotate(mad=signed["amount_mad"], cur=signed["amount_currency"])
+        .order_by()
+    }
+    committed = dict(
+        GrantFunding.objects.values("agreement").annotate(v=Sum("amount")).order_by().values_list("agreement", "v")
     )
-    return (
-        FundingAgreement.objects.select_related("donor")
-        .prefetch_related("rates")
-        .annotate(
-            spent_mad=signed_sum("amount_mad"),
-            spent_currency=signed_sum("amount_currency"),
-            committed_mad=committed,
-        )
-        .annotate(left_currency=F("amount") - F("spent_currency"))
-        .order_by("start_date", "reference")
+    agreements = list(
+        FundingAgreement.objects.select_related("donor").prefetch_related("rates").order_by("start_date", "reference")
     )
+    for agreement in agreements:
+        row = spend.get(agreement.pk, {})
+        agreement.spent_mad = row.get("mad") or Decimal("0.00")
+        agreement.spent_currency = row.get("cur") or Decimal("0.00")
+        agreement.left_currency = agreement.amount - agreement.spent_currency
+        agreement.committed_mad = committed.get(agreement.pk) or Decimal("0.00")
+    return agreements
 
 
 def grants_with_paid(qs: QuerySet[Grant]) -> QuerySet[Grant]:
