@@ -353,8 +353,8 @@ def disbursement_reverse(
         raise ValidationError({"date": _("A reversal cannot be dated before the payment it reverses.")}, code="early")
     if date > timezone.localdate():
         raise ValidationError({"date": _("A reversal cannot be dated in the future.")}, code="future")
-    # A rejected reversal keeps the one-to-one link: free it by recording on a fresh row is
-    # impossible, so a rejected reversal blocks a second one; say so clearly.
+    # ``reverses`` is one-to-one and entries are never deleted, so a rejected reversal
+    # still holds the link: say so rather than fail on the unique constraint.
     if Disbursement.objects.filter(reverses=original).exists():
         raise ValidationError(
             _("A reversal of this payment was rejected; ask an administrator to review the entry."),
