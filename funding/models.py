@@ -7,6 +7,7 @@ a mistake is corrected by a reversal entry pointing at the original. Writes go t
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -84,6 +85,9 @@ class Grant(TimeStampedModel):
         verbose_name = _("grant")
         verbose_name_plural = _("grants")
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="grant_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} MAD · {self.project.reference}"
 
 
 class GrantFunding(models.Model):
@@ -184,8 +188,39 @@ class Disbursement(models.Model):
                 condition=Q(kind="payment", reverses__isnull=True) | Q(kind="reversal", reverses__isnull=False),
                 name="disbursement_reversal_points_at_original",
             ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="disbursement_decision_has_decider",
+            ),
         ]
         indexes = [models.Index(fields=["grant", "status"]), models.Index(fields=["status", "date"])]
+
+    # Once approved, these fields are the accounting record: never changed.
+    FROZEN_WHEN_APPROVED = ("grant_id", "tranche_id", "kind", "reverses_id", "date", "amount", "method")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()} {self.amount} MAD ({self.date})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            before = type(self).objects.filter(pk=self.pk).values("status", *self.FROZEN_WHEN_APPROVED).first()
+            if before and before["status"] != self.Status.PENDING:
+                changed = [f for f in self.FROZEN_WHEN_APPROVED if before[f] != getattr(self, f)]
+                if changed or before["status"] != self.status:
+                    raise ValidationError(
+                        _("A ledger entry that has been decided cannot be changed; record a reversal instead."),
+                        code="ledger_entry_frozen",
+                    )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(
+            _("Ledger entries are never deleted; record a reversal instead."), code="ledger_entry_not_deletable"
+        )
+
+    @property
+    def signed_amount(self):
+        return -self.amount if self.kind == self.Kind.REVERSAL else self.amount
 
 
 class DisbursementAllocation(models.Model):
@@ -221,6 +256,12 @@ class ChecklistItem(models.Model):
         ordering = ["order", "code"]
         verbose_name = _("checklist item")
         verbose_name_plural = _("checklist items")
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        lang = (get_language() or "fr")[:2]
+        return getattr(self, f"label_{lang}", None) or self.label_fr
 
 
 class BusinessStatus(models.TextChoices):

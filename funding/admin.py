@@ -1,0 +1,124 @@
+from django.contrib import admin
+
+from funding.models import (
+    ActionPoint,
+    ChecklistItem,
+    Disbursement,
+    DisbursementAllocation,
+    ExchangeRate,
+    FollowUpVisit,
+    FundingAgreement,
+    Grant,
+    GrantFunding,
+    Tranche,
+    VisitPhoto,
+)
+
+
+class ExchangeRateInline(admin.TabularInline):
+    model = ExchangeRate
+    extra = 1
+
+
+@admin.register(FundingAgreement)
+class FundingAgreementAdmin(admin.ModelAdmin):
+    list_display = ["reference", "donor", "currency", "amount", "start_date", "end_date"]
+    list_filter = ["donor", "currency"]
+    search_fields = ["reference", "title"]
+    inlines = [ExchangeRateInline]
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    list_display = ["agreement", "valid_from", "mad_per_unit"]
+    list_filter = ["agreement"]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class GrantFundingInline(ReadOnlyInline):
+    model = GrantFunding
+
+
+class TrancheInline(ReadOnlyInline):
+    model = Tranche
+
+
+@admin.register(Grant)
+class GrantAdmin(admin.ModelAdmin):
+    """Grants are awarded through the app (checks and locks); the admin shows them."""
+
+    list_display = ["project", "kind", "amount", "awarded_on"]
+    list_filter = ["kind"]
+    search_fields = ["project__reference", "project__title"]
+    list_select_related = ["project"]
+    inlines = [GrantFundingInline, TrancheInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AllocationInline(ReadOnlyInline):
+    model = DisbursementAllocation
+
+
+@admin.register(Disbursement)
+class DisbursementAdmin(admin.ModelAdmin):
+    """The ledger: read-only. Entries are recorded and approved in the app, never deleted."""
+
+    list_display = ["pk", "grant", "kind", "date", "amount", "status", "recorded_by", "approved_by"]
+    list_filter = ["status", "kind", "method"]
+    search_fields = ["grant__project__reference", "reference", "idempotency_key"]
+    list_select_related = ["grant__project", "recorded_by", "approved_by"]
+    inlines = [AllocationInline]
+    exclude = ["receipt"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(admin.ModelAdmin):
+    list_display = ["code", "label_fr", "label_ar", "label_en", "is_active", "order"]
+    list_editable = ["is_active", "order"]
+
+
+class ActionPointInline(admin.TabularInline):
+    model = ActionPoint
+    extra = 0
+
+
+class VisitPhotoInline(ReadOnlyInline):
+    model = VisitPhoto
+    exclude = ["file"]
+
+
+@admin.register(FollowUpVisit)
+class FollowUpVisitAdmin(admin.ModelAdmin):
+    list_display = ["project", "months_after_funding", "due_date", "status", "business_status", "verdict"]
+    list_filter = ["status", "business_status", "verdict"]
+    search_fields = ["project__reference"]
+    list_select_related = ["project"]
+    raw_id_fields = ["project", "visitor"]
+    inlines = [ActionPointInline, VisitPhotoInline]

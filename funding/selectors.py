@@ -1,0 +1,229 @@
+"""Reads of funding data. Sums are computed by the database."""
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from core.money import money
+from funding.models import (
+    BusinessStatus,
+    Disbursement,
+    DisbursementAllocation,
+    ExchangeRate,
+    FollowUpVisit,
+    FundingAgreement,
+    Grant,
+    GrantFunding,
+    Tranche,
+)
+
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=16, decimal_places=2))
+APPROVED = Disbursement.Status.APPROVED
+PENDING = Disbursement.Status.PENDING
+
+
+def rate_in_force(agreement: FundingAgreement, on: datetime.date) -> ExchangeRate:
+    """The agreement's rate with the latest ``valid_from`` on or before ``on``."""
+    rate = ExchangeRate.objects.filter(agreement=agreement, valid_from__lte=on).order_by("-valid_from").first()
+    if rate is None:
+        raise ValidationError(
+            _("No exchange rate of agreement %(reference)s (%(currency)s) is in force on %(date)s."),
+            code="no_rate",
+            params={
+                "reference": agreement.reference,
+                "currency": agreement.currency,
+                "date": formats.date_format(on, "SHORT_DATE_FORMAT"),
+            },
+        )
+    return rate
+
+
+def _net(amount_field: str, kind_field: str, statuses: Sequence[str], status_field: str):
+    """Signed sum: payments (in ``statuses``) minus approved reversals."""
+    return Coalesce(
+        Sum(
+            Case(
+                When(Q(**{kind_field: "payment", f"{status_field}__in": list(statuses)}), then=F(amount_field)),
+                When(Q(**{kind_field: "reversal", status_field: APPROVED}), then=-F(amount_field)),
+                default=ZERO,
+            )
+        ),
+        ZERO,
+    )
+
+
+def grant_net_paid(grant: Grant, *, statuses: Sequence[str] = (APPROVED,)) -> Decimal:
+    return Disbursement.objects.filter(grant=grant).aggregate(v=_net("amount", "kind", statuses, "status"))["v"]
+
+
+def tranche_net_paid(tranche: Tranche, *, statuses: Sequence[str] = (APPROVED,)) -> Decimal:
+    return Disbursement.objects.filter(tranche=tranche).aggregate(v=_net("amount", "kind", statuses, "status"))["v"]
+
+
+def agreement_spent_currency(agreement: FundingAgreement) -> Decimal:
+    """Approved payments minus approved reversals charged to the agreement, in its currency."""
+    return DisbursementAllocation.objects.filter(agreement=agreement).aggregate(
+        v=_net("amount_currency", "disbursement__kind", (APPROVED,), "disbursement__status")
+    )["v"]
+
+
+def _rate_on_award():
+    return Subquery(
+        ExchangeRate.objects.filter(agreement=OuterRef("agreement"), valid_from__lte=OuterRef("grant__awarded_on"))
+        .order_by("-valid_from")
+        .values("mad_per_unit")[:1]
+    )
+
+
+def agreement_committed_currency(agreement: FundingAgreement) -> Decimal:
+    """The agreement's grant shares, each converted at the rate in force on its award date."""
+    shares = GrantFunding.objects.filter(agreement=agreement).annotate(rate=_rate_on_award())
+    total = Decimal(0)
+    for amount, rate in shares.values_list("amount", "rate"):
+        total += money(amount / rate) if rate else Decimal(0)
+    return total
+
+
+def agreements_with_spend() -> list[FundingAgreement]:
+    """Agreements with ``spent_mad``, ``spent_currency``, ``left_currency`` and ``committed_mad``.
+
+    Two grouped aggregates (one pass over the allocations, one over the shares), merged
+    onto the agreements: constant query count, no per-agreement correlated subquery.
+    """
+    signed = {
+        field: Sum(Case(When(disbursement__kind="reversal", then=-F(field)), default=F(field)))
+        for field in ("amount_mad", "amount_currency")
+    }
+    spend = {
+        row["agreement"]: row
+        for row in DisbursementAllocation.objects.filter(disbursement__status=APPROVED)
+        .values("agreement")
+        .annotate(mad=signed["amount_mad"], cur=signed["amount_currency"])
+        .order_by()
+    }
+    committed = dict(
+        GrantFunding.objects.values("agreement").annotate(v=Sum("amount")).order_by().values_list("agreement", "v")
+    )
+    agreements = list(
+        FundingAgreement.objects.select_related("donor").prefetch_related("rates").order_by("start_date", "reference")
+    )
+    for agreement in agreements:
+        row = spend.get(agreement.pk, {})
+        agreement.spent_mad = row.get("mad") or Decimal("0.00")
+        agreement.spent_currency = row.get("cur") or Decimal("0.00")
+        agreement.left_currency = agreement.amount - agreement.spent_currency
+        agreement.committed_mad = committed.get(agreement.pk) or Decimal("0.00")
+    return agreements
+
+
+def grants_with_paid(qs: QuerySet[Grant]) -> QuerySet[Grant]:
+    paid = (
+        Disbursement.objects.filter(grant=OuterRef("pk"), status=APPROVED)
+        .values("grant")
+        .annotate(v=Sum(Case(When(kind="reversal", then=-F("amount")), default=F("amount"))))
+        .values("v")[:1]
+    )
+    return qs.annotate(paid=Coalesce(Subquery(paid), ZERO))
+
+
+def grant_ledger(grant: Grant) -> list[Disbursement]:
+    """The grant's entries in date order, each approved one with the running balance left."""
+    entries = list(
+        Disbursement.objects.filter(grant=grant)
+        .select_related("tranche", "recorded_by", "approved_by", "reverses")
+        .order_by("date", "pk")
+    )
+    left = grant.amount
+    for entry in entries:
+        if entry.status == APPROVED:
+            left -= entry.signed_amount
+        entry.balance = left if entry.status == APPROVED else None
+    return entries
+
+
+def grant_split(grant: Grant) -> list[GrantFunding]:
+    """Each agreement's share with what it paid so far (MAD and currency)."""
+    spent = DisbursementAllocation.objects.filter(
+        disbursement__grant=grant, agreement=OuterRef("agreement"), disbursement__status=APPROVED
+    ).values("agreement")
+
+    def signed(field):
+        return Coalesce(
+            Subquery(
+                spent.annotate(
+                    v=Sum(Case(When(disbursement__kind="reversal", then=-F(field)), default=F(field)))
+                ).values("v")[:1]
+            ),
+            ZERO,
+        )
+
+    return list(
+        GrantFunding.objects.filter(grant=grant)
+        .select_related("agreement__donor")
+        .annotate(paid_mad=signed("amount_mad"), paid_currency=signed("amount_currency"))
+        .order_by("agreement__reference")
+    )
+
+
+def tranches_with_paid(grant: Grant) -> list[Tranche]:
+    paid = (
+        Disbursement.objects.filter(tranche=OuterRef("pk"), status=APPROVED)
+        .values("tranche")
+        .annotate(v=Sum(Case(When(kind="reversal", then=-F("amount")), default=F("amount"))))
+        .values("v")[:1]
+    )
+    return list(grant.tranches.annotate(paid=Coalesce(Subquery(paid), ZERO)).order_by("number"))
+
+
+def survival_rows() -> QuerySet:
+    """For each financed project: first approved payment, last visit that saw it operating,
+    and the visit that found it closed. ``months_survived`` is computed by reports from
+    (closed_on or last_operating_on) - first_paid_on."""
+    from projects.models import BusinessProject
+
+    first_paid = (
+        Disbursement.objects.filter(grant__project=OuterRef("pk"), kind="payment", status=APPROVED)
+        .values("grant__project")
+        .annotate(v=Min("date"))
+        .values("v")[:1]
+    )
+    return (
+        BusinessProject.objects.annotate(first_paid_on=Subquery(first_paid))
+        .filter(first_paid_on__isnull=False)
+        .annotate(
+            last_operating_on=Max(
+                "visits__done_on",
+                filter=Q(visits__status=FollowUpVisit.Status.DONE, visits__business_status=BusinessStatus.OPERATING),
+            ),
+            closed_on=Min(
+                "visits__done_on",
+                filter=Q(visits__status=FollowUpVisit.Status.DONE, visits__business_status=BusinessStatus.CLOSED),
+            ),
+        )
+    )
+
+
+def months_between(start: datetime.date, end: datetime.date) -> int:
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day:
+        months -= 1
+    return max(months, 0)

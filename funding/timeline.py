@@ -1,0 +1,60 @@
+"""The person's timeline: grants, approved payments and follow-up visits of their projects."""
+
+from collections.abc import Iterable
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.registry import TimelineEvent
+from core.roles import is_staff_member
+from funding.models import Disbursement, FollowUpVisit, Grant
+
+
+def funding_timeline(refugee, user) -> Iterable[TimelineEvent]:
+    if not is_staff_member(user):
+        return []
+    events: list[TimelineEvent] = []
+    project_ids = list(refugee.project_memberships.values_list("project_id", flat=True))
+    if not project_ids:
+        return events
+    for grant in Grant.objects.filter(project_id__in=project_ids).select_related("project"):
+        url = reverse("funding:grant_detail", args=[grant.pk])
+        events.append(
+            TimelineEvent(
+                when=grant.awarded_on,
+                kind="grant",
+                title=_("%(kind)s of %(amount)s MAD awarded")
+                % {"kind": grant.get_kind_display(), "amount": grant.amount},
+                detail=grant.project.reference,
+                url=url,
+            )
+        )
+    entries = Disbursement.objects.filter(grant__project_id__in=project_ids, status=Disbursement.Status.APPROVED).only(
+        "pk", "grant_id", "kind", "amount", "date"
+    )
+    for entry in entries:
+        title = (
+            _("Payment of %(amount)s MAD")
+            if entry.kind == Disbursement.Kind.PAYMENT
+            else _("Reversal of %(amount)s MAD")
+        ) % {"amount": entry.amount}
+        events.append(
+            TimelineEvent(
+                when=entry.date,
+                kind="disbursement",
+                title=title,
+                url=reverse("funding:grant_detail", args=[entry.grant_id]) + f"#entry-{entry.pk}",
+            )
+        )
+    visits = FollowUpVisit.objects.filter(project_id__in=project_ids, status=FollowUpVisit.Status.DONE)
+    for visit in visits:
+        events.append(
+            TimelineEvent(
+                when=visit.done_on,
+                kind="visit",
+                title=_("Follow-up visit: %(status)s") % {"status": visit.get_business_status_display()},
+                detail=visit.get_verdict_display(),
+                url=reverse("funding:visit_edit", args=[visit.pk]),
+            )
+        )
+    return events

@@ -1,0 +1,319 @@
+"""Funding screens. Each view checks access first (funding.access), then calls a
+selector to read or a service to write."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.pagination import paginate, querystring_without_page
+from core.storage import serve_private_file
+from funding import access, selectors, services
+from funding.forms import (
+    ActionPointFormSet,
+    DisbursementForm,
+    GrantForm,
+    RejectForm,
+    ReversalForm,
+    ShareFormSet,
+    TrancheFormSet,
+    VisitForm,
+)
+from funding.models import Disbursement, FollowUpVisit, Grant, VisitPhoto
+from projects.models import BusinessProject
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _entry_url(entry: Disbursement) -> str:
+    return reverse("funding:grant_detail", args=[entry.grant_id]) + f"#entry-{entry.pk}"
+
+
+# --- Grants -------------------------------------------------------------------------
+
+
+def grant_list(request: HttpRequest) -> HttpResponse:
+    grants = access.grants_visible_to(request.user)
+    q = request.GET.get("q", "").strip()
+    if q:
+        grants = grants.filter(Q(project__reference__icontains=q) | Q(project__title__icontains=q))
+    kind = request.GET.get("kind", "")
+    if kind in Grant.Kind.values:
+        grants = grants.filter(kind=kind)
+    grants = selectors.grants_with_paid(grants.select_related("project__office")).order_by("-awarded_on", "-pk")
+    page = paginate(request, grants)
+    return render(
+        request,
+        "funding/grant_list.html",
+        {
+            "page": page,
+            "querystring": querystring_without_page(request),
+            "q": q,
+            "kind": kind,
+            "kinds": Grant.Kind.choices,
+            "can_award": access.can_award_grants(request.user),
+        },
+    )
+
+
+def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = access.grant_for_user(request.user, pk)
+    ledger = selectors.grant_ledger(grant)
+    visits = list(
+        FollowUpVisit.objects.filter(project_id=grant.project_id).select_related("visitor").order_by("due_date")
+    )
+    return render(
+        request,
+        "funding/grant_detail.html",
+        {
+            "grant": grant,
+            "project": grant.project,
+            "tranches": selectors.tranches_with_paid(grant),
+            "ledger": ledger,
+            "split": selectors.grant_split(grant),
+            "visits": visits,
+            "net_paid": selectors.grant_net_paid(grant),
+            "can_approve": access.can_approve(request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def grant_create(request: HttpRequest) -> HttpResponse:
+    if not access.can_award_grants(request.user):
+        raise PermissionDenied
+    projects = BusinessProject.objects.select_related("office").order_by("reference")
+    initial = {}
+    if request.GET.get("project"):
+        initial["project"] = request.GET["project"]
+    form = GrantForm(request.POST or None, projects=projects, initial=initial)
+    shares = ShareFormSet(request.POST or None, prefix="share")
+    tranches = TrancheFormSet(request.POST or None, prefix="tranche")
+    if request.method == "POST" and form.is_valid() and shares.is_valid() and tranches.is_valid():
+        data = form.cleaned_data
+        try:
+            grant = services.grant_award(
+                project=data["project"],
+                kind=data["kind"],
+                amount=data["amount"],
+                awarded_on=data["awarded_on"],
+                notes=data["notes"],
+                shares=[
+                    services.ShareSpec(agreement=f.cleaned_data["agreement"], amount=f.cleaned_data["amount"])
+                    for f in shares
+                    if f.cleaned_data
+                ],
+                tranches=[
+                    services.TrancheSpec(
+                        amount=f.cleaned_data["amount"],
+                        planned_date=f.cleaned_data["planned_date"],
+                        condition=f.cleaned_data["condition"],
+                    )
+                    for f in tranches
+                    if f.cleaned_data
+                ],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Grant awarded."))
+            return redirect("funding:grant_detail", pk=grant.pk)
+    return render(request, "funding/grant_form.html", {"form": form, "shares": shares, "tranches": tranches})
+
+
+# --- Ledger -------------------------------------------------------------------------
+
+
+def disbursement_create(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = access.grant_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        key = request.POST.get("idempotency_key", "")
+        existing = Disbursement.objects.filter(idempotency_key=key, grant=grant).first() if key else None
+        if existing is not None:
+            messages.info(request, _("This payment was already recorded."))
+            return redirect(_entry_url(existing))
+    form = DisbursementForm(request.POST or None, request.FILES or None, grant=grant)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            entry, created = services.disbursement_record(
+                grant=grant,
+                tranche=data["tranche"],
+                date=data["date"],
+                amount=data["amount"],
+                method=data["method"],
+                supplier=data["supplier"],
+                reference=data["reference"],
+                receipt=data["receipt"],
+                idempotency_key=data["idempotency_key"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            if created:
+                messages.success(request, _("Payment recorded. It now awaits approval by another programme manager."))
+            else:
+                messages.info(request, _("This payment was already recorded."))
+            return redirect(_entry_url(entry))
+    return render(request, "funding/disbursement_form.html", {"form": form, "grant": grant})
+
+
+def disbursement_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    original = access.disbursement_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        key = request.POST.get("idempotency_key", "")
+        existing = Disbursement.objects.filter(idempotency_key=key, reverses=original).first() if key else None
+        if existing is not None:
+            return redirect(_entry_url(existing))
+    form = ReversalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry, _created = services.disbursement_reverse(
+                original=original,
+                date=form.cleaned_data["date"],
+                reference=form.cleaned_data["reference"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Reversal recorded. It now awaits approval by another programme manager."))
+            return redirect(_entry_url(entry))
+    return render(request, "funding/reversal_form.html", {"form": form, "original": original, "grant": original.grant})
+
+
+def approval_queue(request: HttpRequest) -> HttpResponse:
+    entries = (
+        access.approval_queue_for(request.user)
+        .select_related("grant__project__office", "tranche", "recorded_by", "reverses")
+        .order_by("recorded_at", "pk")
+    )
+    page = paginate(request, entries)
+    return render(
+        request,
+        "funding/approval_queue.html",
+        {"page": page, "querystring": querystring_without_page(request), "reject_form": RejectForm()},
+    )
+
+
+@require_POST
+def disbursement_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    access.approval_queue_for(request.user)
+    entry = access.disbursement_for_user(request.user, pk, write=True)
+    try:
+        services.disbursement_approve(entry=entry, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Entry approved."))
+    return redirect(request.POST.get("next") or reverse("funding:approval_queue"))
+
+
+@require_POST
+def disbursement_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    access.approval_queue_for(request.user)
+    entry = access.disbursement_for_user(request.user, pk, write=True)
+    form = RejectForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.disbursement_reject(entry=entry, by=request.user, reason=reason)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Entry rejected."))
+    return redirect(reverse("funding:approval_queue"))
+
+
+def disbursement_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = access.disbursement_for_user(request.user, pk)
+    return serve_private_file(entry.receipt, download_name=f"receipt-{entry.pk}")
+
+
+# --- Visits -------------------------------------------------------------------------
+
+
+def visits_due(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    horizon = today + datetime.timedelta(days=7)
+    visits = (
+        access.visits_visible_to(request.user)
+        .filter(status=FollowUpVisit.Status.SCHEDULED, due_date__lte=horizon)
+        .select_related("project__office", "project__caseworker")
+        .order_by("due_date", "pk")
+    )
+    page = paginate(request, visits)
+    return render(
+        request,
+        "funding/visits_due.html",
+        {"page": page, "querystring": querystring_without_page(request), "today": today, "horizon": horizon},
+    )
+
+
+def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = access.visit_for_user(request.user, pk, write=True)
+    if visit.status == FollowUpVisit.Status.CANCELLED:
+        messages.error(request, _("This visit was cancelled."))
+        return redirect("funding:visits_due")
+    initial = {"done_on": visit.done_on or timezone.localdate()}
+    form = VisitForm(request.POST or None, request.FILES or None, instance=visit, initial=initial)
+    action_points = ActionPointFormSet(request.POST or None, instance=visit, prefix="ap")
+    if request.method == "POST" and form.is_valid() and action_points.is_valid():
+        try:
+            with transaction.atomic():
+                services.visit_record(
+                    visit=visit,
+                    by=request.user,
+                    data=form.visit_data(),
+                    checklist=form.cleaned_data["checklist"],
+                    photos=form.cleaned_data["photos"],
+                )
+                action_points.save()
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Visit saved."))
+            grant = visit.project.grants.order_by("awarded_on", "pk").first()
+            if grant is not None:
+                return redirect("funding:grant_detail", pk=grant.pk)
+            return redirect("funding:visits_due")
+    photos = list(visit.photos.all())
+    return render(
+        request,
+        "funding/visit_form.html",
+        {"form": form, "action_points": action_points, "visit": visit, "photos": photos},
+    )
+
+
+def visit_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    photo = VisitPhoto.objects.filter(pk=pk, visit__in=access.visits_visible_to(request.user)).first()
+    if photo is None:
+        raise Http404
+    return serve_private_file(photo.file, download_name=f"visit-{photo.visit_id}-{photo.pk}", inline=True)
+
+
+# --- Agreements ---------------------------------------------------------------------
+
+
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    access.agreements_visible_to(request.user)
+    agreements = selectors.agreements_with_spend()
+    return render(request, "funding/agreement_list.html", {"agreements": agreements})

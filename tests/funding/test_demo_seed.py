@@ -1,0 +1,27 @@
+import pytest
+
+from funding.models import Disbursement, FollowUpVisit, FundingAgreement, Grant
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_is_idempotent_and_tells_a_living_story():
+    from core import demo as core_demo
+    from funding import demo
+
+    core_demo.seed()
+    demo.seed()
+    counts = (Grant.objects.count(), Disbursement.objects.count(), FollowUpVisit.objects.count())
+    demo.seed()
+    assert (Grant.objects.count(), Disbursement.objects.count(), FollowUpVisit.objects.count()) == counts
+    assert set(FundingAgreement.objects.values_list("reference", flat=True)) >= {
+        "EU-MA-2018-01",
+        "MC-2018-01",
+        "CH-2018-01",
+        "JP-2019-01",
+    }
+    assert Grant.objects.filter(kind="reinforcement").exists()
+    assert Disbursement.objects.filter(kind="reversal", status="approved").exists()
+    assert Disbursement.objects.filter(status="pending").exists()
+    assert FollowUpVisit.objects.filter(status="cancelled").exists()
+    assert not Disbursement.objects.filter(date__year__lte=2020).exists()
