@@ -10,6 +10,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sanad
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
 # Two test processes (the machines have 2 cores); each has its own test database and Redis db.
+# `--dist load` keeps pytest-django's order in each process (database tests before transactional ones).
 PYTEST_WORKERS ?= 2
 
 .PHONY: run test lint venv dev-venv migrate seed messages check-messages worker beat clean help
@@ -44,7 +45,7 @@ run: seed
 test: dev-venv
 	SANAD_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) \
 	CELERY_TASK_ALWAYS_EAGER=1 \
-	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 lint: dev-venv
 	$(VENV)/bin/ruff check .
