@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def worker_env(broker_url: str, media_root: Path, **extra) -> dict:
     db = connection.settings_dict
     env = dict(os.environ)
+    # This process already resolved its broker URL; a worker must not remap it as an xdist process.
+    env.pop("PYTEST_XDIST_WORKER", None)
     env.update(
         SANAD_ENV="test",
         DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
