@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import translation
 from django.utils.text import capfirst
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from tests.factories.core import PASSWORD
@@ -80,7 +81,17 @@ class Screenshots:
         self.count += 1
         slug = re.sub(r"[^\w.-]+", "-", step).strip("-")
         path = self.folder / f"{self.count:02d}-{slug}.png"
-        page.screenshot(path=str(path), full_page=full_page)
+        page.wait_for_load_state("load")
+        for attempt in range(3):
+            try:
+                page.screenshot(path=str(path), full_page=full_page)
+                break
+            except PlaywrightError as exc:
+                # Chromium refuses a capture while a navigation swaps the page's frame;
+                # the page settles within moments, so try again rather than fail the journey.
+                if "Unable to capture screenshot" not in str(exc) or attempt == 2:
+                    raise
+                page.wait_for_timeout(300)
         self.taken.append(path)
         return path
 
