@@ -185,7 +185,7 @@ def by_dimension(codes, start, end, dim, *, filters=None, lang="en", key=None, t
 
 
 def figures_table(codes, figures, lang, *, key="headline", title=None, chart=False) -> Table:
-    rows = [[t(registry[c].name, lang), _plain(figures[c])] for c in codes]
+    rows = [[t(registry[c].name, lang), _plain(figures[c], _unit(c))] for c in codes]
     return Table(
         key=key,
         title=title or t(tr("Headline figures", "Chiffres clés", "الأرقام الرئيسية"), lang),
@@ -201,7 +201,7 @@ def survival_table(start, end, lang, filters=None) -> Table:
         visited = registry[f"visited_{m}m"].compute(start, end, filters=filters)
         operating = registry[f"operating_{m}m"].compute(start, end, filters=filters)
         rate = registry[f"survival_rate_{m}m"].compute(start, end, filters=filters)
-        rows.append([m, visited, operating, _plain(rate) if rate is not None else ""])
+        rows.append([m, visited, operating, _plain(rate, "percent") if rate is not None else ""])
     columns = [
         t(L["months"], lang),
         t(tr("Visited", "Visitées", "تمت زيارتها"), lang),
@@ -215,7 +215,7 @@ def survival_table(start, end, lang, filters=None) -> Table:
 def agreements_table(start, end, lang, donor=None) -> Table:
     rows = []
     for r in amount_by_agreement(start, end, {"donor": donor} if donor else None):
-        used = (Decimal(100) * r["amount_currency"] / r["agreement_amount"]).quantize(Decimal("0.1"))
+        used = (Decimal(100) * r["amount_currency"] / r["agreement_amount"]).quantize(TENTH)
         rows.append(
             [
                 r["agreement"],
@@ -223,7 +223,7 @@ def agreements_table(start, end, lang, donor=None) -> Table:
                 _plain(r["agreement_amount"]),
                 _plain(r["amount_currency"]),
                 _plain(r["amount_mad"]),
-                _plain(used),
+                _plain(used, "percent"),
             ]
         )
     columns = [
@@ -233,10 +233,21 @@ def agreements_table(start, end, lang, donor=None) -> Table:
     return Table(key="agreements", title=title, columns=columns, rows=rows)
 
 
-def _plain(value):
+CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
+
+
+def _plain(value, unit: str = "mad"):
+    """Money stays Decimal (to the cent), a rate stays Decimal (to a tenth): never float."""
+    if isinstance(value, float):
+        value = Decimal(str(value))
     if isinstance(value, Decimal):
-        return float(value)
+        return value.quantize(TENTH if unit == "percent" else CENT)
     return value
+
+
+def _unit(code: str) -> str:
+    return registry[code].unit if code in registry else "count"
 
 
 # -- generators --------------------------------------------------------------------
@@ -288,7 +299,7 @@ class ReportGenerator:
             end=end,
             lang=lang,
             suppressed=suppressed,
-            figures={k: _plain(v) for k, v in figures.items()},
+            figures={k: _plain(v, _unit(k)) for k, v in figures.items()},
             tables=tables,
             definitions=definitions,
         )
@@ -318,7 +329,7 @@ class ReportGenerator:
                 cells = [suppression.SMALL if isinstance(v, int) and 0 < v < limit else v for v in row[1:]]
                 if suppression.SMALL in cells:
                     # a rate or an amount next to a small count could reveal it
-                    cells = [suppression.HIDDEN if isinstance(v, float) else v for v in cells]
+                    cells = [suppression.HIDDEN if suppression.is_amount_or_rate(v) else v for v in cells]
                 rows.append([row[0], *cells])
             table.rows = rows
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 from html import escape
 
 from reports.generators import L, ReportData, Table, t
@@ -16,6 +17,25 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
+
+
+def decimal_text(value: Decimal) -> str:
+    """The exact text of a Decimal, with its own decimals: an amount "5022800.00", a rate "12.5"."""
+    return f"{value:f}"
+
+
+class ReportJSONEncoder(json.JSONEncoder):
+    """Writes a Decimal as an exact string ("5022800.00"), never as a binary float."""
+
+    def default(self, o):
+        if isinstance(o, Decimal):
+            return decimal_text(o)
+        return super().default(o)
+
+
+def jsonable(value):
+    """``value`` with every Decimal as its exact string: what a JSONField can store."""
+    return json.loads(json.dumps(value, cls=ReportJSONEncoder))
 
 
 def render(data: ReportData, fmt: str) -> bytes:
@@ -37,7 +57,7 @@ def to_json(data: ReportData) -> bytes:
         },
         "_tables": [tb.as_dict() for tb in data.tables],
     }
-    return json.dumps(body, ensure_ascii=False, indent=2).encode()
+    return json.dumps(body, ensure_ascii=False, indent=2, cls=ReportJSONEncoder).encode()
 
 
 def to_csv(data: ReportData) -> bytes:
@@ -49,7 +69,7 @@ def to_csv(data: ReportData) -> bytes:
         writer.writerow([])
         writer.writerow([table.title])
         writer.writerow(table.columns)
-        writer.writerows(table.rows)
+        writer.writerows([[decimal_text(v) if isinstance(v, Decimal) else v for v in row] for row in table.rows])
     if data.suppressed:
         writer.writerow([])
         writer.writerow([t(L["suppressed_note"], data.lang)])
@@ -86,6 +106,9 @@ def to_xlsx(data: ReportData) -> bytes:
             cell.font = Font(bold=True)
         for row in table.rows:
             ws.append(row)
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, Decimal):
+                    cell.number_format = _xlsx_format(cell.value)
         if data.suppressed:
             ws.append([])
             ws.append([t(L["suppressed_note"], data.lang)])
@@ -102,22 +125,28 @@ def to_xlsx(data: ReportData) -> bytes:
     return out.getvalue()
 
 
+def _xlsx_format(value: Decimal) -> str:
+    """``#,##0.00`` for an amount (two decimals), ``#,##0.0`` for a rate to a tenth."""
+    places = max(0, -int(value.as_tuple().exponent))
+    return "#,##0" + ("." + "0" * places if places else "")
+
+
 def bar_chart_svg(table: Table, *, rtl: bool = False, width: int = 640) -> str:
     """A horizontal bar chart of a two-column table (label, value), drawn as SVG."""
-    rows = [(str(r[0]), r[1]) for r in table.rows if isinstance(r[1], int | float)]
+    rows = [(str(r[0]), r[1]) for r in table.rows if isinstance(r[1], int | Decimal) and not isinstance(r[1], bool)]
     if not rows:
         return ""
     bar_h, gap, label_w = 22, 8, 260
     height = len(rows) * (bar_h + gap) + gap
-    top = max(v for _l, v in rows) or 1
-    scale = (width - label_w - 70) / top
+    top = float(max(v for _l, v in rows)) or 1.0
+    scale = (width - label_w - 70) / top  # pixels only: the value printed stays exact
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
         f"aria-label=\"{escape(table.title)}\" style=\"font-family: 'Noto Naskh Arabic', 'Noto Sans', sans-serif\">"
     ]
     for n, (label, value) in enumerate(rows):
         y = gap + n * (bar_h + gap)
-        w = max(1, value * scale)
+        w = max(1, float(value) * scale)
         if rtl:
             x_bar = width - label_w - w
             parts.append(
@@ -125,11 +154,13 @@ def bar_chart_svg(table: Table, *, rtl: bool = False, width: int = 640) -> str:
                 f"{escape(label)}</text>"
             )
             parts.append(f'<rect x="{x_bar}" y="{y}" width="{w}" height="{bar_h}" fill="#0d6efd"/>')
-            parts.append(f'<text x="{x_bar - 4}" y="{y + 16}" font-size="12" text-anchor="end">{value:g}</text>')
+            parts.append(
+                f'<text x="{x_bar - 4}" y="{y + 16}" font-size="12" text-anchor="end">{escape(_fmt(value))}</text>'
+            )
         else:
             parts.append(f'<text x="0" y="{y + 16}" font-size="12">{escape(label)}</text>')
             parts.append(f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="#0d6efd"/>')
-            parts.append(f'<text x="{label_w + w + 4}" y="{y + 16}" font-size="12">{value:g}</text>')
+            parts.append(f'<text x="{label_w + w + 4}" y="{y + 16}" font-size="12">{escape(_fmt(value))}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -182,8 +213,10 @@ dt {{ font-weight: bold; margin-top: 4pt; }}
 
 
 def _fmt(value) -> str:
-    if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+    """An amount with two decimals and thousands separators (5,022,800.00), a rate with its tenth."""
+    if isinstance(value, Decimal):
+        places = max(0, -int(value.as_tuple().exponent))
+        return f"{value:,.{places}f}"
     return str(value)
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncQuarter
 
+from core.money import money
 from funding.models import BusinessStatus, Disbursement, DisbursementAllocation, FollowUpVisit, Grant
 from reports import suppression
 from reports.indicators import financed_projects, registry
@@ -36,13 +37,27 @@ def report_run_changes(run: ReportRun, previous: ReportRun | None) -> list[dict]
     old, new = previous.figures or {}, run.figures or {}
     rows = []
     for code in list(dict.fromkeys([*old, *new])):
-        before, after = old.get(code), new.get(code)
+        before, after = _stored_number(old.get(code)), _stored_number(new.get(code))
         if before == after:
             continue
-        delta = after - before if isinstance(after, int | float) and isinstance(before, int | float) else None
+        numbers = all(isinstance(v, int | Decimal) and not isinstance(v, bool) for v in (before, after))
+        delta = after - before if numbers else None
         name = registry[code].label() if code in registry else code
         rows.append({"code": code, "name": name, "before": before, "after": after, "delta": delta})
     return rows
+
+
+def _stored_number(value):
+    """A stored figure back as a number: amounts and rates are kept as exact strings
+    ("5022800.00"); "<5" and "x" stay text. Floats of older runs become Decimal."""
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            return value
+    return value
 
 
 FUNNEL = (
@@ -105,15 +120,15 @@ def disbursements_by_donor(start, end, filters) -> dict:
         .order_by("quarter", "agreement__donor__acronym")
     )
     quarters: list[str] = []
-    series: dict[str, dict[str, float]] = {}
+    series: dict[str, dict[str, Decimal]] = {}
     for r in rows:
         q = f"{r['quarter']:%Y}-Q{(r['quarter'].month - 1) // 3 + 1}"
         if q not in quarters:
             quarters.append(q)
-        series.setdefault(r["agreement__donor__acronym"], {})[q] = float(r["mad"])
+        series.setdefault(r["agreement__donor__acronym"], {})[q] = money(r["mad"])
     return {
         "quarters": quarters,
-        "series": [{"donor": d, "values": [values.get(q, 0) for q in quarters]} for d, values in series.items()],
+        "series": [{"donor": d, "values": [values.get(q, money(0)) for q in quarters]} for d, values in series.items()],
     }
 
 

@@ -23,7 +23,7 @@ from core.models import PartnerOrganisation, User
 from core.roles import Role, has_role, is_manager, is_partner_officer
 from reports.generators import reports
 from reports.models import ReportRun
-from reports.rendering import render
+from reports.rendering import jsonable, render
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +188,7 @@ def report_run_build(*, run_id: int) -> ReportRun:
             storage.delete(name)
         run.file.save(name, ContentFile(content), save=False)
         run.checksum = hashlib.sha256(content).hexdigest()
-        run.figures = data.figures
+        run.figures = jsonable(data.figures)  # Decimal kept as its exact string
         run.status = ReportRun.Status.DONE
         run.finished_at = timezone.now()
         run.save()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 
@@ -170,3 +171,8 @@ def suppress_counts(cells: Sequence[Sequence[int]], *, limit: int | None = None)
 def suppress_value(value: int, *, limit: int | None = None) -> int | str:
     limit = threshold() if limit is None else limit
     return SMALL if isinstance(value, int) and 0 < value < limit else value
+
+
+def is_amount_or_rate(value) -> bool:
+    """An amount of money or a rate (Decimal; float only in old stored figures), not a count."""
+    return isinstance(value, Decimal | float)
