@@ -181,8 +181,33 @@ def seed(*, stdout=None, options: dict | None = None) -> None:
             HistoricalStory(seed=2018).build()
         if stdout is not None:
             stdout.write("reports: historical story 2018-02-01..2020-01-31 loaded")
+    _signed_off_report(stdout)
     if (options.get("scale") or 1) > 1:
         _bench_dataset().seed_at_scale(scale=options["scale"], stdout=stdout)
+
+
+def _signed_off_report(stdout) -> None:
+    """The UNHCR report of the EU period, signed off by the manager, and a newer version."""
+    from reports.models import ReportRun
+    from reports.services import report_run_build, report_run_request, report_run_sign_off
+
+    manager = User.objects.filter(username="manager").first()
+    unhcr = PartnerOrganisation.objects.filter(code="unhcr").first()
+    start, end = datetime.date(2018, 2, 1), datetime.date(2020, 1, 31)
+    if manager is None or unhcr is None:
+        return
+    if ReportRun.objects.filter(code="unhcr", partner=unhcr, period_start=start, period_end=end).exists():
+        return
+    for version in (1, 2):
+        with transaction.atomic():
+            run = report_run_request(
+                code="unhcr", start=start, end=end, fmt="xlsx", language="fr", by=manager, partner=unhcr
+            )
+        run = report_run_build(run_id=run.pk)  # a no-op if the eager task already built it
+        if version == 1:
+            report_run_sign_off(run=run, by=manager)
+    if stdout is not None:
+        stdout.write("reports: UNHCR report 2018-2020 signed off (version 1) with a newer version 2")
 
 
 def _bench_dataset():
