@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from core.roles import Role
 from projects import services
 from projects.models import CommitteeDecision, ProjectStatus, ScoringCriterion
-from tests.browser.support import assert_accessible, login, tr
+from tests.browser.support import assert_accessible, field_label, login, tr
 from tests.factories.core import make_user
 from tests.factories.projects import (
     BudgetLineFactory,
@@ -79,11 +79,6 @@ def open_agenda_item(page, project, lang: str) -> None:
     page.locator("#sitting-table").get_by_role("link", name="2026-03-10").click()
     page.locator("#agenda-table").get_by_role("link", name=re.compile(re.escape(project.title))).click()
     expect(page.locator("main h1")).to_contain_text(project.title)
-
-
-def field_label(text: str) -> re.Pattern:
-    """A form label exactly, with crispy's asterisk when the field is required."""
-    return re.compile(rf"^\s*{re.escape(text)}\s*\*?\s*$")
 
 
 def switch_user(page, user, lang: str) -> None:
