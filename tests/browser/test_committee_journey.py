@@ -81,6 +81,11 @@ def open_agenda_item(page, project, lang: str) -> None:
     expect(page.locator("main h1")).to_contain_text(project.title)
 
 
+def currency(lang: str) -> str:
+    """The dirham as the pages write it next to an amount ("MAD", "درهم")."""
+    return tr("%(amount)s MAD", lang).replace("%(amount)s", "").strip()
+
+
 def switch_user(page, user, lang: str) -> None:
     """Another person at another computer: no cookie of the previous one."""
     page.context.clear_cookies()
@@ -139,6 +144,7 @@ def test_it_runs_the_committee_from_scores_to_minutes(page, shot, agenda, casewo
     decision = page.locator("#decision")
     expect(decision).to_contain_text(label(CommitteeDecision.Decision.APPROVED, lang))
     expect(decision).to_contain_text(APPROVED_AMOUNT_SHOWN)
+    expect(decision).to_contain_text(currency(lang))
     shot(page, "chair-recorded-the-approval")
 
     # 4. The minutes of the sitting show the decision.
@@ -148,6 +154,7 @@ def test_it_runs_the_committee_from_scores_to_minutes(page, shot, agenda, casewo
     expect(minutes).to_contain_text(project.title)
     expect(minutes).to_contain_text(label(CommitteeDecision.Decision.APPROVED, lang))
     expect(minutes).to_contain_text(APPROVED_AMOUNT_SHOWN)
+    expect(minutes).to_contain_text(currency(lang))
     expect(minutes).to_contain_text("Salma Tazi")
     shot(page, "minutes-show-the-decision", full_page=True)
 
