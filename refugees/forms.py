@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -85,24 +86,27 @@ class RefugeeForm(forms.ModelForm):
     """Create and edit a profile. The caller passes ``user`` (scopes office and caseworker)."""
 
     languages = forms.MultipleChoiceField(
-        label=_("languages"), choices=Language.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=capfirst(_("languages")), choices=Language.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
     specific_needs = forms.MultipleChoiceField(
-        label=_("specific needs"), choices=SpecificNeed.choices, required=False, widget=forms.CheckboxSelectMultiple
+        label=capfirst(_("specific needs")),
+        choices=SpecificNeed.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     household_size = forms.IntegerField(
-        label=_("household size"),
+        label=capfirst(_("household size")),
         initial=1,
         validators=[MinValueValidator(1), MaxValueValidator(50)],
         help_text=_("Number of people in the household, including the person (1 to 50)."),
     )
     birth_year = forms.IntegerField(
-        label=_("year of birth"),
+        label=capfirst(_("year of birth")),
         required=False,
         help_text=_("Only when the exact date of birth is unknown."),
     )
     skills = forms.CharField(
-        label=_("skills"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=capfirst(_("skills")), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
     confirm_different = forms.BooleanField(
         label=_("I have compared the profiles above: this is a different person."), required=False
@@ -284,11 +288,11 @@ class RefugeeImportRowForm(RefugeeForm):
         super().__init__(*args, user=user, **kwargs)
         for name in ("confirm_different", "duplicate_ids", "region", "caseworker"):
             self.fields.pop(name, None)
-        self.fields["city"] = LookupChoiceField(lookup=cities, required=False, label=_("city"))
+        self.fields["city"] = LookupChoiceField(lookup=cities, required=False, label=capfirst(_("city")))
         self.fields["nationality"] = LookupChoiceField(
             lookup={code.lower(): code for code, _name in countries}, label=self.fields["nationality"].label
         )
-        self.fields["office"] = LookupChoiceField(lookup=offices, required=False, label=_("office"))
+        self.fields["office"] = LookupChoiceField(lookup=offices, required=False, label=capfirst(_("office")))
         self.fields["intake_date"].required = True
 
     def clean_unhcr_individual_number(self) -> str:
@@ -357,7 +361,7 @@ class ConsentForm(forms.ModelForm):
 
 
 class ConsentWithdrawForm(forms.Form):
-    withdrawn_on = forms.DateField(label=_("withdrawn on"), widget=DateInput(), initial=timezone.localdate)
+    withdrawn_on = forms.DateField(label=capfirst(_("withdrawn on")), widget=DateInput(), initial=timezone.localdate)
 
     def __init__(self, *args, consent: Consent, **kwargs):
         self.consent = consent
@@ -372,9 +376,9 @@ class ConsentWithdrawForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("kind"), choices=RefugeeDocument.Kind.choices)
+    kind = forms.ChoiceField(label=capfirst(_("kind")), choices=RefugeeDocument.Kind.choices)
     file = forms.FileField(
-        label=_("file"),
+        label=capfirst(_("file")),
         validators=[validate_document],
         help_text=_("PDF, JPEG or PNG."),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
@@ -382,12 +386,12 @@ class DocumentForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(label=_("note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=capfirst(_("note")), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("spreadsheet"),
+        label=capfirst(_("spreadsheet")),
         help_text=_("CSV (UTF-8) or Excel (.xlsx), with the columns described in the guide."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )

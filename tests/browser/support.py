@@ -38,6 +38,12 @@ def tr_label(model, field_name: str, lang: str) -> str:
         return capfirst(str(model._meta.get_field(field_name).verbose_name))
 
 
+def field_label(text: str) -> re.Pattern:
+    """A form field's label exactly as ``text``, with or without crispy's asterisk for a
+    required field (so "Date de naissance" does not also match "Date de naissance estimée")."""
+    return re.compile(rf"^\s*{re.escape(text)}\s*\*?\s*$")
+
+
 def login(page: Page, user, lang: str | None = None, *, password: str = PASSWORD) -> None:
     """Open the login page, pick ``lang`` with the language switcher if the page is in
     another language, type the credentials, submit, and wait to leave the login page:
