@@ -17,6 +17,7 @@ from projects.models import (
     CommitteeSitting,
     Cooperative,
     FeasibilityStudy,
+    ProjectOutcome,
     ProjectStatus,
     Session,
 )
@@ -196,6 +197,13 @@ class TransitionForm(forms.Form):
 
     expected = forms.ChoiceField(choices=ProjectStatus.choices, widget=forms.HiddenInput)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CloseForm(TransitionForm):
+    """A programme manager closes a funded or operating project, with its outcome."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ProjectOutcome.choices)
+    comment = forms.CharField(label=_("Why the project is closed"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 def committee_members():

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/study/document/", views.study_document, name="study_document"),
     path("<int:pk>/cooperative/", views.cooperative_edit, name="cooperative_edit"),
     path("<int:pk>/submit/", views.project_submit, name="submit"),
+    path("<int:pk>/close/", views.project_close, name="close"),
     path("sessions/", views.session_list, name="session_list"),
     path("sessions/new/", views.session_create, name="session_create"),
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),

@@ -21,6 +21,7 @@ from projects import access, selectors, services
 from projects.forms import (
     AgendaAddForm,
     BudgetLineForm,
+    CloseForm,
     ConflictForm,
     CooperativeForm,
     DecisionForm,
@@ -260,6 +261,8 @@ def _detail_context(request: HttpRequest, project: BusinessProject, **forms) -> 
         )
         context["line_form"] = forms.get("line_form") or BudgetLineForm()
         context["submit_form"] = forms.get("submit_form") or TransitionForm(initial={"expected": project.status})
+    if _is_manager(request.user) and project.status in (ProjectStatus.FUNDED, ProjectStatus.OPERATING):
+        context["close_form"] = forms.get("close_form") or CloseForm(initial={"expected": project.status})
     return context
 
 
@@ -381,6 +384,33 @@ def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _error_text(exc))
     else:
         messages.success(request, _("Project submitted to the committee."))
+    return redirect("projects:detail", pk=project.pk)
+
+
+@require_POST
+def project_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """A programme manager closes a funded or operating project by hand, with its outcome."""
+    project = access.project_for_user(request.user, pk, write=True)
+    if not _is_manager(request.user):
+        raise PermissionDenied
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, project, close_form=form)
+        return render(request, "projects/project_detail.html", context, status=400)
+    if form.cleaned_data["expected"] != project.status:
+        messages.error(request, _("This project changed while you were looking at it; check it and try again."))
+        return redirect("projects:detail", pk=project.pk)
+    try:
+        services.project_close(
+            project=project,
+            by=request.user,
+            outcome=form.cleaned_data["outcome"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Project closed."))
     return redirect("projects:detail", pk=project.pk)
 
 
