@@ -32,6 +32,20 @@ def in_lang(obj, lang: str = LANG) -> str:
         return str(obj)
 
 
+def gate_message(tranche) -> str:
+    """What the tranche gate says about ``tranche``, as the page shows it."""
+    from django.core.exceptions import ValidationError
+
+    from funding.services import _tranche_gate
+
+    with translation.override(LANG):
+        try:
+            _tranche_gate(tranche=tranche)
+        except ValidationError as exc:
+            return exc.messages[0]
+    raise AssertionError(f"tranche {tranche.number} is not gated")
+
+
 def log_out(page) -> None:
     page.context.clear_cookies()
 
@@ -161,6 +175,17 @@ def test_it_awards_a_split_grant_and_approves_its_first_payment_with_four_eyes(
     tranche_rows = page.locator("table").nth(1).locator("tbody tr")
     expect(tranche_rows.nth(0).locator("td").last).to_have_text(shown(Decimal("20000.00")))
     shot(page, "grant-payment-approved", full_page=True)
+
+    # 5. The second tranche waits for a satisfactory visit: the payment form says so.
+    page.get_by_role("link", name=tr("Record a payment", LANG)).click()
+    page.locator("#id_tranche").select_option(value=str(grant.tranches.get(number=2).pk))
+    page.locator("#id_date").fill(today.isoformat())
+    page.locator("#id_amount").fill("10000")
+    page.locator("#id_method").select_option(label=in_lang(Disbursement.Method.BANK_TRANSFER.label))
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("main form")).to_contain_text(gate_message(grant.tranches.get(number=2)))
+    assert Disbursement.objects.filter(grant=grant).count() == 1
+    shot(page, "second-tranche-refused", full_page=True)
     assert_accessible(page, "the grant page with an approved payment")
     entry.refresh_from_db()
     assert entry.status == Disbursement.Status.APPROVED
