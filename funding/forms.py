@@ -63,7 +63,11 @@ class ShareForm(forms.Form):
 class TrancheForm(forms.Form):
     amount = money_field(_("amount (MAD)"))
     planned_date = forms.DateField(label=_("planned date"), widget=DATE)
-    condition = forms.ChoiceField(label=_("release condition"), choices=Tranche.Condition.choices)
+    # The initial value matters: a blank extra row still posts its select's "none", and
+    # without it Django counts that row as changed and demands its amount and date.
+    condition = forms.ChoiceField(
+        label=_("release condition"), choices=Tranche.Condition.choices, initial=Tranche.Condition.NONE
+    )
 
 
 ShareFormSet = forms.formset_factory(ShareForm, extra=2, min_num=1, validate_min=True)
