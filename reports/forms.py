@@ -75,6 +75,13 @@ class DashboardFilterForm(forms.Form):
     sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[("", "—"), ("F", _("Women")), ("M", _("Men"))])
     nationality = forms.CharField(label=_("Nationality (ISO code)"), required=False, max_length=2)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Bootstrap sizes the controls to their column, so the filter row wraps on any screen.
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = f"{css} form-control-sm" if css == "form-control" else f"{css} form-select-sm"
+
     def clean_nationality(self):
         return (self.cleaned_data.get("nationality") or "").upper()
 
