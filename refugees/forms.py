@@ -17,6 +17,7 @@ from core.models import City, Office, PartnerOrganisation, User
 from core.roles import Role, is_manager
 from refugees.models import Consent, Language, Refugee, RefugeeDocument, SpecificNeed
 from refugees.names import has_arabic
+from refugees.services import PROFILE_FIELDS
 from refugees.validators import normalise_phone, normalise_unhcr_number
 
 EARLIEST_DATE = datetime.date(1900, 1, 1)
@@ -115,34 +116,7 @@ class RefugeeForm(forms.ModelForm):
 
     class Meta:
         model = Refugee
-        fields = [
-            "unhcr_individual_number",
-            "unhcr_case_number",
-            "first_name_latin",
-            "last_name_latin",
-            "first_name_ar",
-            "last_name_ar",
-            "sex",
-            "date_of_birth",
-            "birth_year",
-            "date_of_birth_estimated",
-            "nationality",
-            "legal_status",
-            "arrival_date",
-            "city",
-            "region",
-            "phone",
-            "languages",
-            "education_level",
-            "previous_occupation",
-            "skills",
-            "household_size",
-            "specific_needs",
-            "referral_source",
-            "intake_date",
-            "office",
-            "caseworker",
-        ]
+        fields = list(PROFILE_FIELDS)
         widgets = {
             "date_of_birth": DateInput(),
             "arrival_date": DateInput(),
