@@ -25,7 +25,6 @@ from funding.models import (
     BusinessStatus,
     Disbursement,
     DisbursementAllocation,
-    ExchangeRate,
     FollowUpVisit,
     FundingAgreement,
     Grant,
@@ -64,31 +63,6 @@ N_REJECTED = 47
 N_PENDING = 12
 
 # reference, donor, title, currency, amount, start, end, MAD per unit
-AGREEMENTS = [
-    ("EU-MA-2018-01", "eu", "EU support to refugee self-employment in Morocco", "EUR", "621000", START, END, "10.90"),
-    ("MC-2018-01", "monaco", "Monaco co-funding", "EUR", "80000", START, datetime.date(2020, 12, 31), "10.90"),
-    (
-        "CH-2018-01",
-        "switzerland",
-        "Swiss co-funding",
-        "CHF",
-        "70000",
-        datetime.date(2018, 6, 1),
-        datetime.date(2020, 12, 31),
-        "9.650000",
-    ),
-    (
-        "JP-2019-01",
-        "japan",
-        "Japanese co-funding",
-        "JPY",
-        "9000000",
-        datetime.date(2019, 1, 1),
-        datetime.date(2020, 12, 31),
-        "0.087500",
-    ),
-]
-
 OFFICES = [("rabat", "rabat", 40), ("casablanca", "casablanca", 25), ("oujda", "oujda", 20), ("tanger", "tanger", 15)]
 NATIONALITIES = [
     ("SY", 30), ("CF", 12), ("YE", 10), ("CI", 9), ("CM", 7), ("SD", 6), ("CD", 6), ("SS", 5), ("PS", 5),
@@ -153,24 +127,14 @@ def _offices() -> dict[str, Office]:
 
 
 def _agreements() -> list[tuple[FundingAgreement, Decimal]]:
+    """The four donors' agreements (defined once, by the funding demo) and the MAD rate
+    in force at the end of the story's period."""
+    from funding.demo import seed_agreements
+
     out = []
-    for ref, donor, title, currency, amount, start, end, rate in AGREEMENTS:
-        agreement, _ = FundingAgreement.objects.get_or_create(
-            reference=ref,
-            defaults={
-                "donor": PartnerOrganisation.objects.get(code=donor),
-                "title": title,
-                "currency": currency,
-                "amount": Decimal(amount),
-                "start_date": start,
-                "end_date": end,
-            },
-        )
-        ExchangeRate.objects.get_or_create(
-            agreement=agreement, valid_from=agreement.start_date, defaults={"mad_per_unit": Decimal(rate)}
-        )
+    for agreement in seed_agreements().values():
         current = agreement.rates.filter(valid_from__lte=END).order_by("-valid_from").first()
-        out.append((agreement, current.mad_per_unit if current else Decimal(rate)))
+        out.append((agreement, current.mad_per_unit))
     return out
 
 
