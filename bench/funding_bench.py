@@ -2,14 +2,16 @@
 
 Usage (PostgreSQL, a scratch database that will be filled):
 
-    createdb sanad_bench
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sanad_bench .venv/bin/python manage.py migrate
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sanad_bench .venv/bin/python bench/funding_bench.py \
+    createdb sanad_bench_funding
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sanad_bench_funding .venv/bin/python manage.py migrate
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sanad_bench_funding .venv/bin/python bench/funding_bench.py \
         --disbursements 1000000 --visits 300000
 
 It seeds the demo (offices, users, agreements), bulk-inserts synthetic projects, grants,
-shares, tranches, approved disbursements with their allocations and visits with
-``generate_series`` (fast, once), then times each screen through Django's test client
+shares (all on a large benchmark agreement ``BENCH-EU``, so that no total breaks the
+database's CHECK constraints), tranches, approved disbursements with their allocations and
+visits with ``generate_series`` (fast, once), sets the running totals with
+``funding.totals.rebuild_totals()``, then times each screen through Django's test client
 (server time, median of N runs) and prints the query counts.
 """
 
@@ -54,10 +56,25 @@ def fill(disbursements: int, visits: int) -> None:
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(
             """
+            INSERT INTO funding_fundingagreement (donor_id, reference, title, currency, amount, start_date, end_date,
+                created_at, updated_at)
+            SELECT donor_id, 'BENCH-EU', 'Benchmark agreement', 'EUR', 99999999999999.00, start_date, DATE '2030-12-31',
+                   now(), now()
+            FROM funding_fundingagreement WHERE reference = 'EU-MA-2018-01'
+            """
+        )
+        cur.execute(
+            """
+            INSERT INTO funding_exchangerate (agreement_id, valid_from, mad_per_unit)
+            SELECT id, DATE '2018-01-01', 10.95 FROM funding_fundingagreement WHERE reference = 'BENCH-EU'
+            """
+        )
+        cur.execute(
+            """
             CREATE TEMP TABLE bench_ctx AS
             SELECT (SELECT id FROM core_user WHERE username='caseworker') AS cw,
                    (SELECT id FROM core_user WHERE username='manager') AS mgr,
-                   (SELECT id FROM funding_fundingagreement WHERE reference='EU-MA-2018-01') AS eu,
+                   (SELECT id FROM funding_fundingagreement WHERE reference='BENCH-EU') AS eu,
                    ARRAY(SELECT id FROM core_office ORDER BY code) AS offices
             """
         )
@@ -139,6 +156,9 @@ def fill(disbursements: int, visits: int) -> None:
               AND project_id IN (SELECT id FROM projects_businessproject WHERE reference LIKE 'B-%%')
             """
         )
+        from funding.totals import rebuild_totals
+
+        rebuild_totals()
         cur.execute("ANALYZE")
     print(f"filled {grants} grants, {disbursements} disbursements, {visits} visits in {time.perf_counter() - t0:.1f} s")
 

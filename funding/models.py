@@ -6,6 +6,8 @@ a mistake is corrected by a reversal entry pointing at the original. Writes go t
 ``funding.services``, which lock the grant and agreement rows (in that order).
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -17,6 +19,8 @@ from core.models import PartnerOrganisation, TimeStampedModel
 from core.money import Currency, MoneyField
 from core.storage import private_storage
 from projects.models import BusinessProject
+
+ZERO = Decimal("0.00")
 
 
 class FundingAgreement(TimeStampedModel):
@@ -33,8 +37,20 @@ class FundingAgreement(TimeStampedModel):
     amount = models.DecimalField(_("amount (agreement currency)"), max_digits=16, decimal_places=2)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
+    # Running totals kept by funding.services under the agreement's row lock: approved
+    # payments minus approved reversals charged to the agreement, and the grant shares.
+    spent_mad = MoneyField(_("spent (MAD)"), default=ZERO, db_default=ZERO, editable=False)
+    spent_currency = models.DecimalField(
+        _("spent (agreement currency)"),
+        max_digits=16,
+        decimal_places=2,
+        default=ZERO,
+        db_default=ZERO,
+        editable=False,
+    )
+    committed_mad = MoneyField(_("committed to grants (MAD)"), default=ZERO, db_default=ZERO, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["spent_mad", "spent_currency", "committed_mad"])
 
     class Meta:
         ordering = ["donor__acronym", "reference"]
@@ -43,6 +59,12 @@ class FundingAgreement(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="agreement_amount_positive"),
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="agreement_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(
+                    spent_currency__gte=0, spent_currency__lte=F("amount"), spent_mad__gte=0, committed_mad__gte=0
+                ),
+                name="agreement_spent_within_amount",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -77,14 +99,21 @@ class Grant(TimeStampedModel):
     awarded_on = models.DateField(_("awarded on"))
     awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     notes = models.TextField(_("notes"), blank=True)
+    # Running total kept by funding.services under the grant's row lock.
+    paid_mad = MoneyField(_("paid, net of reversals (MAD)"), default=ZERO, db_default=ZERO, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["paid_mad"])
 
     class Meta:
         ordering = ["-awarded_on", "-pk"]
         verbose_name = _("grant")
         verbose_name_plural = _("grants")
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="grant_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="grant_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(paid_mad__gte=0, paid_mad__lte=F("amount")), name="grant_paid_within_amount"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} MAD · {self.project.reference}"
@@ -96,6 +125,11 @@ class GrantFunding(models.Model):
     grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="funding")
     agreement = models.ForeignKey(FundingAgreement, on_delete=models.PROTECT, related_name="commitments")
     amount = MoneyField(_("share (MAD)"))
+    # Running totals kept by funding.services under the grant's and agreement's row locks.
+    paid_mad = MoneyField(_("paid (MAD)"), default=ZERO, db_default=ZERO, editable=False)
+    paid_currency = models.DecimalField(
+        _("paid (agreement currency)"), max_digits=16, decimal_places=2, default=ZERO, db_default=ZERO, editable=False
+    )
 
     class Meta:
         verbose_name = _("grant funding share")
@@ -103,6 +137,10 @@ class GrantFunding(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["grant", "agreement"], name="grant_agreement_once"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="grant_share_positive"),
+            models.CheckConstraint(
+                condition=Q(paid_mad__gte=0, paid_mad__lte=F("amount"), paid_currency__gte=0),
+                name="grant_share_paid_within_amount",
+            ),
         ]
 
 
@@ -116,6 +154,8 @@ class Tranche(models.Model):
     amount = MoneyField(_("amount (MAD)"))
     planned_date = models.DateField(_("planned date"))
     condition = models.CharField(_("release condition"), max_length=30, choices=Condition.choices, default="none")
+    # Running total kept by funding.services under the grant's row lock.
+    paid_mad = MoneyField(_("paid, net of reversals (MAD)"), default=ZERO, db_default=ZERO, editable=False)
 
     class Meta:
         ordering = ["grant", "number"]
@@ -124,6 +164,9 @@ class Tranche(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["grant", "number"], name="tranche_number_once"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="tranche_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(paid_mad__gte=0, paid_mad__lte=F("amount")), name="tranche_paid_within_amount"
+            ),
         ]
 
 
@@ -153,8 +196,15 @@ class Disbursement(models.Model):
     grant = models.ForeignKey(Grant, on_delete=models.PROTECT, related_name="disbursements")
     tranche = models.ForeignKey(Tranche, on_delete=models.PROTECT, null=True, blank=True, related_name="disbursements")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PAYMENT)
-    reverses = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by", verbose_name=_("reverses")
+    # A foreign key, not one-to-one: a rejected reversal does not count, so the payment can
+    # be reversed again; at most one reversal that is not rejected (partial unique index).
+    reverses = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversals",
+        verbose_name=_("reverses"),
     )
     date = models.DateField(_("date"))
     amount = MoneyField(_("amount (MAD)"))
@@ -191,6 +241,11 @@ class Disbursement(models.Model):
             models.CheckConstraint(
                 condition=Q(status="pending") | Q(approved_by__isnull=False, approved_at__isnull=False),
                 name="disbursement_decision_has_decider",
+            ),
+            models.UniqueConstraint(
+                fields=["reverses"],
+                condition=Q(reverses__isnull=False) & ~Q(status="rejected"),
+                name="disbursement_one_live_reversal",
             ),
         ]
         indexes = [models.Index(fields=["grant", "status"]), models.Index(fields=["status", "date"])]

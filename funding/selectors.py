@@ -1,4 +1,10 @@
-"""Reads of funding data. Sums are computed by the database."""
+"""Reads of funding data.
+
+Screens read the running totals that ``funding.services`` keeps (``Grant.paid_mad``,
+``Tranche.paid_mad``, ``GrantFunding.paid_*``, ``FundingAgreement.spent_*``): no sum over
+the ledger on a page. The ledger sums below (``grant_net_paid``, ...) stay as the source
+of truth the tests compare those totals with.
+"""
 
 import datetime
 from collections.abc import Sequence
@@ -104,94 +110,65 @@ def agreement_committed_currency(agreement: FundingAgreement) -> Decimal:
 
 
 def agreements_with_spend() -> list[FundingAgreement]:
-    """Agreements with ``spent_mad``, ``spent_currency``, ``left_currency`` and ``committed_mad``.
-
-    Two grouped aggregates (one pass over the allocations, one over the shares), merged
-    onto the agreements: constant query count, no per-agreement correlated subquery.
-    """
-    signed = {
-        field: Sum(Case(When(disbursement__kind="reversal", then=-F(field)), default=F(field)))
-        for field in ("amount_mad", "amount_currency")
-    }
-    spend = {
-        row["agreement"]: row
-        for row in DisbursementAllocation.objects.filter(disbursement__status=APPROVED)
-        .values("agreement")
-        .annotate(mad=signed["amount_mad"], cur=signed["amount_currency"])
-        .order_by()
-    }
-    committed = dict(
-        GrantFunding.objects.values("agreement").annotate(v=Sum("amount")).order_by().values_list("agreement", "v")
-    )
+    """Agreements with ``spent_mad``, ``spent_currency``, ``committed_mad`` (running totals)
+    and ``left_currency``: two queries (agreements with donors, their rates)."""
     agreements = list(
         FundingAgreement.objects.select_related("donor").prefetch_related("rates").order_by("start_date", "reference")
     )
     for agreement in agreements:
-        row = spend.get(agreement.pk, {})
-        agreement.spent_mad = row.get("mad") or Decimal("0.00")
-        agreement.spent_currency = row.get("cur") or Decimal("0.00")
         agreement.left_currency = agreement.amount - agreement.spent_currency
-        agreement.committed_mad = committed.get(agreement.pk) or Decimal("0.00")
     return agreements
 
 
 def grants_with_paid(qs: QuerySet[Grant]) -> QuerySet[Grant]:
-    paid = (
-        Disbursement.objects.filter(grant=OuterRef("pk"), status=APPROVED)
-        .values("grant")
-        .annotate(v=Sum(Case(When(kind="reversal", then=-F("amount")), default=F("amount"))))
-        .values("v")[:1]
-    )
-    return qs.annotate(paid=Coalesce(Subquery(paid), ZERO))
+    return qs.annotate(paid=F("paid_mad"))
 
 
 def grant_ledger(grant: Grant) -> list[Disbursement]:
-    """The grant's entries in date order, each approved one with the running balance left."""
+    """The grant's entries in date order, each approved one with the running balance left,
+    and ``is_reversible`` (an approved payment without a reversal that is not rejected)."""
     entries = list(
         Disbursement.objects.filter(grant=grant)
-        .select_related("tranche", "recorded_by", "approved_by", "reverses")
+        .select_related("tranche", "recorded_by", "approved_by")
         .order_by("date", "pk")
     )
+    reversed_ids = {e.reverses_id for e in entries if e.reverses_id and e.status != Disbursement.Status.REJECTED}
     left = grant.amount
     for entry in entries:
         if entry.status == APPROVED:
             left -= entry.signed_amount
         entry.balance = left if entry.status == APPROVED else None
+        entry.is_reversible = (
+            entry.kind == Disbursement.Kind.PAYMENT and entry.status == APPROVED and entry.pk not in reversed_ids
+        )
     return entries
 
 
 def grant_split(grant: Grant) -> list[GrantFunding]:
-    """Each agreement's share with what it paid so far (MAD and currency)."""
-    spent = DisbursementAllocation.objects.filter(
-        disbursement__grant=grant, agreement=OuterRef("agreement"), disbursement__status=APPROVED
-    ).values("agreement")
-
-    def signed(field):
-        return Coalesce(
-            Subquery(
-                spent.annotate(
-                    v=Sum(Case(When(disbursement__kind="reversal", then=-F(field)), default=F(field)))
-                ).values("v")[:1]
-            ),
-            ZERO,
-        )
-
+    """Each agreement's share with what it paid so far (``paid_mad``, ``paid_currency``)."""
     return list(
-        GrantFunding.objects.filter(grant=grant)
-        .select_related("agreement__donor")
-        .annotate(paid_mad=signed("amount_mad"), paid_currency=signed("amount_currency"))
-        .order_by("agreement__reference")
+        GrantFunding.objects.filter(grant=grant).select_related("agreement__donor").order_by("agreement__reference")
     )
 
 
 def tranches_with_paid(grant: Grant) -> list[Tranche]:
-    paid = (
-        Disbursement.objects.filter(tranche=OuterRef("pk"), status=APPROVED)
-        .values("tranche")
-        .annotate(v=Sum(Case(When(kind="reversal", then=-F("amount")), default=F("amount"))))
-        .values("v")[:1]
+    """The grant's tranches with ``paid`` (the running total ``paid_mad``)."""
+    return list(grant.tranches.annotate(paid=F("paid_mad")).order_by("number"))
+
+
+def grant_shares_ledger_sums(grant: Grant) -> dict[int, tuple[Decimal, Decimal]]:
+    """Per agreement: approved net (MAD, currency) charged by the grant's ledger (for tests)."""
+    signed = {
+        field: Coalesce(Sum(Case(When(disbursement__kind="reversal", then=-F(field)), default=F(field))), ZERO)
+        for field in ("amount_mad", "amount_currency")
+    }
+    rows = (
+        DisbursementAllocation.objects.filter(disbursement__grant=grant, disbursement__status=APPROVED)
+        .values("agreement")
+        .annotate(mad=signed["amount_mad"], cur=signed["amount_currency"])
+        .order_by()
     )
-    return list(grant.tranches.annotate(paid=Coalesce(Subquery(paid), ZERO)).order_by("number"))
+    return {r["agreement"]: (r["mad"], r["cur"]) for r in rows}
 
 
 def survival_rows() -> QuerySet:

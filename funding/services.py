@@ -4,6 +4,12 @@ Every service that touches money locks the grant row first, then the agreement r
 ordered by pk (``_lock``), so concurrent writers queue in one consistent order and the
 checks they make (grant never overspent, agreement never beyond its amount) see the
 committed state of the others.
+
+The approved net amounts are kept as running totals (``Grant.paid_mad``,
+``Tranche.paid_mad``, ``GrantFunding.paid_mad``/``paid_currency``,
+``FundingAgreement.spent_mad``/``spent_currency``/``committed_mad``), changed only here,
+under those same locks, by ``_apply_totals``; CHECK constraints keep each total within
+its amount, so the database refuses an overspend even if a check here were wrong.
 """
 
 import datetime
@@ -15,7 +21,7 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -31,13 +37,7 @@ from funding.models import (
     GrantFunding,
     Tranche,
 )
-from funding.selectors import (
-    agreement_committed_currency,
-    agreement_spent_currency,
-    grant_net_paid,
-    rate_in_force,
-    tranche_net_paid,
-)
+from funding.selectors import agreement_committed_currency, rate_in_force
 from projects.models import BusinessProject, ProjectOutcome, ProjectStatus
 from projects.services import project_close, project_mark_funded, project_mark_operating
 from refugees.services import refugee_refresh_status
@@ -172,6 +172,8 @@ def grant_award(
     grant = Grant.objects.create(
         project=project, kind=kind, amount=amount, awarded_on=awarded_on, awarded_by=by, notes=notes
     )
+    for share in shares:
+        FundingAgreement.objects.filter(pk=share.agreement.pk).update(committed_mad=F("committed_mad") + share.amount)
     GrantFunding.objects.bulk_create(
         [GrantFunding(grant=grant, agreement=by_id[s.agreement.pk], amount=s.amount) for s in shares]
     )
@@ -194,8 +196,9 @@ def _tranche_gate(*, tranche: Tranche) -> None:
         return
     last_paid = (
         Disbursement.objects.filter(
-            tranche=previous, kind=Disbursement.Kind.PAYMENT, status=Disbursement.Status.APPROVED, reversed_by=None
+            tranche=previous, kind=Disbursement.Kind.PAYMENT, status=Disbursement.Status.APPROVED
         )
+        .exclude(reversals__status__in=[Disbursement.Status.PENDING, Disbursement.Status.APPROVED])
         .order_by("-date")
         .values_list("date", flat=True)
         .first()
@@ -245,9 +248,22 @@ def _tranche_gate(*, tranche: Tranche) -> None:
     )
 
 
+def _pending(grant: Grant, tranche: Tranche | None) -> tuple[Decimal, Decimal]:
+    """Payments awaiting approval on the grant and on the tranche (few rows: index grant, status)."""
+    zero = Decimal("0.00")
+    sums = {"grant": Sum("amount")}
+    if tranche is not None:
+        sums["tranche"] = Sum("amount", filter=Q(tranche=tranche))
+    row = Disbursement.objects.filter(
+        grant=grant, status=Disbursement.Status.PENDING, kind=Disbursement.Kind.PAYMENT
+    ).aggregate(**sums)
+    return row["grant"] or zero, row.get("tranche") or zero
+
+
 def _check_payment_fits(*, grant: Grant, tranche: Tranche | None, amount: Decimal, include_pending: bool) -> None:
-    statuses = [Disbursement.Status.APPROVED] + ([Disbursement.Status.PENDING] if include_pending else [])
-    paid = grant_net_paid(grant, statuses=statuses)
+    """``grant`` is locked (fresh running total); the tranche total is read under that lock."""
+    pending_grant, pending_tranche = _pending(grant, tranche) if include_pending else (0, 0)
+    paid = grant.paid_mad + pending_grant
     if paid + amount > grant.amount:
         raise ValidationError(
             {
@@ -260,7 +276,7 @@ def _check_payment_fits(*, grant: Grant, tranche: Tranche | None, amount: Decima
             params={"paid": paid, "total": grant.amount, "left": grant.amount - paid},
         )
     if tranche is not None:
-        tranche_paid = tranche_net_paid(tranche, statuses=statuses)
+        tranche_paid = Tranche.objects.values_list("paid_mad", flat=True).get(pk=tranche.pk) + pending_tranche
         if tranche_paid + amount > tranche.amount:
             raise ValidationError(
                 {
@@ -347,19 +363,14 @@ def disbursement_reverse(
     original = Disbursement.objects.get(pk=original.pk)
     if original.kind != Disbursement.Kind.PAYMENT or original.status != Disbursement.Status.APPROVED:
         raise ValidationError(_("Only an approved payment can be reversed."), code="not_reversible")
+    # A rejected reversal does not count: the payment can be reversed again. The partial
+    # unique index ``disbursement_one_live_reversal`` holds the same rule in the database.
     if Disbursement.objects.filter(reverses=original).exclude(status=Disbursement.Status.REJECTED).exists():
         raise ValidationError(_("This payment has already been reversed."), code="already_reversed")
     if date < original.date:
         raise ValidationError({"date": _("A reversal cannot be dated before the payment it reverses.")}, code="early")
     if date > timezone.localdate():
         raise ValidationError({"date": _("A reversal cannot be dated in the future.")}, code="future")
-    # ``reverses`` is one-to-one and entries are never deleted, so a rejected reversal
-    # still holds the link: say so rather than fail on the unique constraint.
-    if Disbursement.objects.filter(reverses=original).exists():
-        raise ValidationError(
-            _("A reversal of this payment was rejected; ask an administrator to review the entry."),
-            code="reversal_rejected",
-        )
     entry = Disbursement.objects.create(
         grant_id=original.grant_id,
         tranche_id=original.tranche_id,
@@ -376,6 +387,48 @@ def disbursement_reverse(
     return entry, True
 
 
+def _split(amount: Decimal, shares: list[GrantFunding]) -> dict[int, Decimal]:
+    """Split ``amount`` pro rata to the shares, the rounding remainder on the largest share,
+    never beyond what a share has left (its ``paid_mad`` running total, read under the
+    grant's lock): an excess goes to the shares with the most room. The caller has checked
+    that the grant has room, and the shares add up to the grant, so the rooms suffice."""
+    total = sum((s.amount for s in shares), Decimal(0))
+    room = {s.pk: s.amount - s.paid_mad for s in shares}
+    parts = {s.pk: money(amount * s.amount / total) for s in shares}
+    largest = max(shares, key=lambda s: (s.amount, -s.pk))
+    parts[largest.pk] += amount - sum(parts.values(), Decimal(0))
+    for share in shares:  # negative after rounding, or beyond the share's room
+        parts[share.pk] = max(Decimal(0), min(parts[share.pk], room[share.pk]))
+    left = amount - sum(parts.values(), Decimal(0))
+    for share in sorted(shares, key=lambda s: (-(room[s.pk] - parts[s.pk]), s.pk)):
+        if left <= 0:
+            break
+        extra = min(left, room[share.pk] - parts[share.pk])
+        parts[share.pk] += extra
+        left -= extra
+    if left != 0:  # only if the grant's own check was skipped
+        raise ValidationError(_("The grant's shares have no room left for this amount."), code="shares_full")
+    return parts
+
+
+def _apply_totals(*, entry: Disbursement, allocations: list[DisbursementAllocation]) -> None:
+    """Add an approved entry (a reversal subtracts) to the running totals, under the locks
+    the caller holds: grant, then agreements by pk; tranche and shares belong to the grant."""
+    sign = -1 if entry.kind == Disbursement.Kind.REVERSAL else 1
+    Grant.objects.filter(pk=entry.grant_id).update(paid_mad=F("paid_mad") + sign * entry.amount)
+    if entry.tranche_id:
+        Tranche.objects.filter(pk=entry.tranche_id).update(paid_mad=F("paid_mad") + sign * entry.amount)
+    for row in sorted(allocations, key=lambda r: r.agreement_id):
+        GrantFunding.objects.filter(grant_id=entry.grant_id, agreement_id=row.agreement_id).update(
+            paid_mad=F("paid_mad") + sign * row.amount_mad,
+            paid_currency=F("paid_currency") + sign * row.amount_currency,
+        )
+        FundingAgreement.objects.filter(pk=row.agreement_id).update(
+            spent_mad=F("spent_mad") + sign * row.amount_mad,
+            spent_currency=F("spent_currency") + sign * row.amount_currency,
+        )
+
+
 def _allocations_for(entry: Disbursement, shares: list[GrantFunding]) -> list[DisbursementAllocation]:
     """Split an entry pro rata to the grant's shares, the rounding remainder on the largest share."""
     if entry.kind == Disbursement.Kind.REVERSAL:
@@ -390,10 +443,7 @@ def _allocations_for(entry: Disbursement, shares: list[GrantFunding]) -> list[Di
             )
             for a in entry.reverses.allocations.all()
         ]
-    total = sum((s.amount for s in shares), Decimal(0))
-    parts = {s.pk: money(entry.amount * s.amount / total) for s in shares}
-    largest = max(shares, key=lambda s: (s.amount, -s.pk))
-    parts[largest.pk] += entry.amount - sum(parts.values(), Decimal(0))
+    parts = _split(entry.amount, shares)
     rows = []
     for share in shares:
         if parts[share.pk] <= 0:
@@ -436,7 +486,7 @@ def disbursement_approve(*, entry: Disbursement, by) -> Disbursement:
         by_id = {a.pk: a for a in agreements}
         for row in allocations:
             agreement = by_id[row.agreement_id]
-            spent = agreement_spent_currency(agreement)
+            spent = agreement.spent_currency  # running total, read under the agreement's lock
             if spent + row.amount_currency > agreement.amount:
                 raise ValidationError(
                     _(
@@ -464,6 +514,7 @@ def disbursement_approve(*, entry: Disbursement, by) -> Disbursement:
     entry.approved_at = timezone.now()
     entry.save(update_fields=["status", "approved_by", "approved_at"])
     DisbursementAllocation.objects.bulk_create(allocations)
+    _apply_totals(entry=entry, allocations=allocations)
     if first_payment:
         _on_first_payment(grant=grant, payment=entry, by=by)
     member_ids = list(grant.project.members.values_list("refugee_id", flat=True))

@@ -86,7 +86,7 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ledger": ledger,
             "split": selectors.grant_split(grant),
             "visits": visits,
-            "net_paid": selectors.grant_net_paid(grant),
+            "net_paid": grant.paid_mad,
             "can_approve": access.can_approve(request.user),
             "today": timezone.localdate(),
         },
@@ -202,7 +202,7 @@ def disbursement_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 def approval_queue(request: HttpRequest) -> HttpResponse:
     entries = (
         access.approval_queue_for(request.user)
-        .select_related("grant__project__office", "tranche", "recorded_by", "reverses")
+        .select_related("grant__project__office", "tranche", "recorded_by")
         .order_by("recorded_at", "pk")
     )
     page = paginate(request, entries)
