@@ -6,6 +6,9 @@ projects (one lead member each, a start-up grant each and a reinforcement grant 
 visits. ``--scale 100`` gives the issue's 100,000 / 40,000 / 1,000,000 / 300,000.
 Every row is made by ``INSERT ... SELECT generate_series``: no Python loop over rows.
 Dates are 2021-2025, outside the historical story's period. Idempotent (a marker row).
+The grants are charged to ``BEN-`` copies of the demo agreements (same donors, currencies
+and rates, very large amounts) and each grant stays within its amount, because the database
+refuses running totals beyond them; ``funding.totals.rebuild_totals()`` sets those totals.
 """
 
 from django.db import connection, transaction
@@ -43,6 +46,10 @@ def seed_at_scale(*, scale: int, stdout=None) -> None:
     with transaction.atomic(), connection.cursor() as cur:
         for sql in STATEMENTS:
             cur.execute(sql, params)
+        # The running totals of funding (grants, shares, agreements) from the ledger just inserted.
+        from funding.totals import rebuild_totals
+
+        rebuild_totals()
     if stdout is not None:
         stdout.write(f"reports: benchmark dataset at scale {scale} loaded")
 
@@ -83,6 +90,22 @@ STATEMENTS = [
     JOIN (SELECT id, row_number() OVER (ORDER BY id) AS n FROM refugees_refugee
           WHERE unhcr_individual_number LIKE 'BN_-21C%%') r ON r.n = p.n
     """,
+    # benchmark agreements (one per demo agreement, same donor, currency and rates) large
+    # enough for a million payments: the database refuses an agreement spent beyond its amount
+    """
+    INSERT INTO funding_fundingagreement (created_at, updated_at, donor_id, reference, title, currency, amount,
+        start_date, end_date)
+    SELECT now(), now(), donor_id, 'BEN-' || reference, 'Bench ' || title, currency, 99999999999999.00,
+        start_date, end_date
+    FROM funding_fundingagreement WHERE id = ANY(%(agreements)s::bigint[])
+    """,
+    """
+    INSERT INTO funding_exchangerate (valid_from, mad_per_unit, agreement_id)
+    SELECT r.valid_from, r.mad_per_unit, b.id
+    FROM funding_exchangerate r JOIN funding_fundingagreement a ON a.id = r.agreement_id
+    JOIN funding_fundingagreement b ON b.reference = 'BEN-' || a.reference
+    WHERE a.id = ANY(%(agreements)s::bigint[])
+    """,
     # grants: a start-up grant per project, a reinforcement grant for 3 in 10
     """
     INSERT INTO funding_grant (created_at, updated_at, kind, amount, awarded_on, notes, awarded_by_id, project_id)
@@ -95,21 +118,25 @@ STATEMENTS = [
     """,
     """
     INSERT INTO funding_grantfunding (amount, agreement_id, grant_id)
-    SELECT g.amount, (%(agreements)s::bigint[])[1 + g.id %% cardinality(%(agreements)s::bigint[])], g.id
-    FROM funding_grant g JOIN projects_businessproject p ON p.id = g.project_id WHERE p.reference LIKE 'BEN-%%'
+    SELECT g.amount, b.ids[1 + g.id %% cardinality(b.ids)], g.id
+    FROM funding_grant g JOIN projects_businessproject p ON p.id = g.project_id,
+        (SELECT array_agg(id ORDER BY reference) AS ids FROM funding_fundingagreement
+         WHERE reference LIKE 'BEN-%%') b
+    WHERE p.reference LIKE 'BEN-%%'
     """,
     # disbursements: spread over the grants, each on its own date
     """
     INSERT INTO funding_disbursement (kind, date, amount, method, supplier, reference, receipt, status, recorded_at,
         approved_at, idempotency_key, recorded_by_id, approved_by_id, grant_id)
-    SELECT 'payment', g.awarded_on + (d.rnd * 15)::int %% 700, 500, 'bank_transfer', '', '', '', 'approved',
+    SELECT 'payment', g.awarded_on + (d.rnd * 15)::int %% 700, CASE WHEN g.kind = 'startup' THEN 500 ELSE 300 END,
+        'bank_transfer', '', '', '', 'approved',
         now(), now(), 'bench-' || d.i, %(recorder)s, %(approver)s, g.id
     FROM (SELECT i, i %% (SELECT count(*) FROM funding_grant g JOIN projects_businessproject p
                           ON p.id = g.project_id WHERE p.reference LIKE 'BEN-%%') AS n,
                  i / (SELECT count(*) FROM funding_grant g JOIN projects_businessproject p
                       ON p.id = g.project_id WHERE p.reference LIKE 'BEN-%%') AS rnd
           FROM generate_series(0, %(n_disb)s - 1) AS i) d
-    JOIN (SELECT g.id, g.awarded_on, row_number() OVER (ORDER BY g.id) - 1 AS n
+    JOIN (SELECT g.id, g.awarded_on, g.kind, row_number() OVER (ORDER BY g.id) - 1 AS n
           FROM funding_grant g JOIN projects_businessproject p ON p.id = g.project_id
           WHERE p.reference LIKE 'BEN-%%') g ON g.n = d.n
     """,

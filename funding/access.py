@@ -62,6 +62,20 @@ def visit_for_user(user, pk: int, *, write: bool = False) -> FollowUpVisit:
     return visit
 
 
+def project_for_extra_visit(user, pk: int):
+    """A financed project (one with a grant) of the user's scope: 404 otherwise."""
+    from projects.models import BusinessProject
+
+    project = (
+        BusinessProject.objects.filter(**_project_office_filter(user, ""), pk=pk, grants__isnull=False)
+        .select_related("office")
+        .first()
+    )
+    if project is None:
+        raise Http404
+    return project
+
+
 def agreements_visible_to(user) -> QuerySet[FundingAgreement]:
     if not is_manager(user):
         raise PermissionDenied

@@ -487,3 +487,12 @@ def _story(reference, *, grant, cw, manager, manager2, today):
             by=cw,
             approver=manager,
         )
+
+
+def after_all_seeded(*, stdout=None, options: dict | None = None) -> None:
+    """Called by ``seed_demo`` once every app has seeded: the reports demo inserts its
+    historical ledger in bulk (around the services), so set the running totals from it."""
+    from funding.totals import rebuild_totals
+
+    rebuild_totals()
+    _say(stdout, "funding: running totals set from the ledger\n")

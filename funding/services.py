@@ -637,5 +637,17 @@ def visit_record(
     return visit
 
 
+@transaction.atomic
+def visit_record_extra(
+    *, project: BusinessProject, by, data: dict, checklist: Iterable = (), photos: Iterable = ()
+) -> FollowUpVisit:
+    """Record an extra (unscheduled) follow-up visit: a visit like any other (it can
+    satisfy a tranche gate, move the project to operating or close it), without a month
+    in the schedule. Nothing is saved if the visit is refused."""
+    _require_staff(by)
+    visit = FollowUpVisit.objects.create(project=project, months_after_funding=None, due_date=data["done_on"])
+    return visit_record(visit=visit, by=by, data=data, checklist=checklist, photos=photos)
+
+
 def visits_open_q() -> Q:
     return Q(status=FollowUpVisit.Status.SCHEDULED)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("approvals/", views.approval_queue, name="approval_queue"),
     path("visits/due/", views.visits_due, name="visits_due"),
     path("visits/<int:pk>/", views.visit_edit, name="visit_edit"),
+    path("projects/<int:pk>/extra-visit/", views.visit_add_extra, name="visit_add_extra"),
     path("photos/<int:pk>/", views.visit_photo, name="visit_photo"),
     path("agreements/", views.agreement_list, name="agreement_list"),
 ]

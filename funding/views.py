@@ -303,6 +303,37 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def visit_add_extra(request: HttpRequest, pk: int) -> HttpResponse:
+    """An extra (unscheduled) follow-up visit of a financed project, with the visit form."""
+    project = access.project_for_extra_visit(request.user, pk)
+    visit = FollowUpVisit(project=project, due_date=timezone.localdate())
+    form = VisitForm(request.POST or None, request.FILES or None, instance=visit, initial={"done_on": visit.due_date})
+    action_points = ActionPointFormSet(request.POST or None, instance=visit, prefix="ap")
+    if request.method == "POST" and form.is_valid() and action_points.is_valid():
+        try:
+            with transaction.atomic():
+                visit = services.visit_record_extra(
+                    project=project,
+                    by=request.user,
+                    data=form.visit_data(),
+                    checklist=form.cleaned_data["checklist"],
+                    photos=form.cleaned_data["photos"],
+                )
+                action_points.instance = visit
+                action_points.save()
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Extra visit saved."))
+            grant = project.grants.order_by("awarded_on", "pk").first()
+            return redirect("funding:grant_detail", pk=grant.pk)
+    return render(
+        request,
+        "funding/visit_form.html",
+        {"form": form, "action_points": action_points, "visit": visit, "photos": [], "extra": True},
+    )
+
+
 def visit_photo(request: HttpRequest, pk: int) -> HttpResponse:
     photo = VisitPhoto.objects.filter(pk=pk, visit__in=access.visits_visible_to(request.user)).first()
     if photo is None:

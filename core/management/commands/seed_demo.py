@@ -31,6 +31,7 @@ class Command(BaseCommand):
 
         load_reference_data(Region, City, PartnerOrganisation)
         users = core_demo.seed(stdout=self.stdout, options=options)
+        seeded = []
         for label in APP_SEEDERS:
             try:
                 module = import_module(f"{label}.demo")
@@ -39,6 +40,12 @@ class Command(BaseCommand):
                     raise
                 continue
             module.seed(stdout=self.stdout, options=options)
+            seeded.append(module)
+        # An app may finish once every app has seeded (funding recomputes its running totals
+        # over the ledger rows other apps' demos inserted in bulk).
+        for module in seeded:
+            if hasattr(module, "after_all_seeded"):
+                module.after_all_seeded(stdout=self.stdout, options=options)
         if not options["quiet_accounts"]:
             self.print_accounts(users)
 
