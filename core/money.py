@@ -21,6 +21,14 @@ def money(value) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def localize_money(value) -> str:
+    """An amount as pages show it in the active language (Django's number formats, as
+    ``{{ amount }}`` in a template): for form choices and messages built in Python."""
+    from django.utils import formats
+
+    return formats.localize(money(value))
+
+
 def MoneyField(verbose_name=None, **kwargs) -> models.DecimalField:  # noqa: N802 - a field factory
     kwargs.setdefault("max_digits", 14)
     kwargs.setdefault("decimal_places", 2)

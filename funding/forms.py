@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.files import validate_document, validate_image
+from core.money import localize_money
 from funding.models import (
     ActionPoint,
     BusinessStatus,
@@ -42,11 +43,11 @@ def money_field(label, *, required=True, min_value=Decimal("0.01")) -> forms.Dec
 
 
 class GrantForm(forms.Form):
-    project = forms.ModelChoiceField(label=_("project"), queryset=BusinessProject.objects.none())
-    kind = forms.ChoiceField(label=_("kind"), choices=Grant.Kind.choices)
-    amount = money_field(_("amount (MAD)"))
-    awarded_on = forms.DateField(label=_("awarded on"), widget=DATE)
-    notes = forms.CharField(label=_("notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    project = forms.ModelChoiceField(label=_("Project"), queryset=BusinessProject.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=Grant.Kind.choices)
+    amount = money_field(_("Amount (MAD)"))
+    awarded_on = forms.DateField(label=_("Awarded on"), widget=DATE)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, projects=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,17 +57,17 @@ class GrantForm(forms.Form):
 
 
 class ShareForm(forms.Form):
-    agreement = forms.ModelChoiceField(label=_("agreement"), queryset=FundingAgreement.objects.select_related("donor"))
-    amount = money_field(_("share (MAD)"))
+    agreement = forms.ModelChoiceField(label=_("Agreement"), queryset=FundingAgreement.objects.select_related("donor"))
+    amount = money_field(_("Share (MAD)"))
 
 
 class TrancheForm(forms.Form):
-    amount = money_field(_("amount (MAD)"))
-    planned_date = forms.DateField(label=_("planned date"), widget=DATE)
+    amount = money_field(_("Amount (MAD)"))
+    planned_date = forms.DateField(label=_("Planned date"), widget=DATE)
     # The initial value matters: a blank extra row still posts its select's "none", and
     # without it Django counts that row as changed and demands its amount and date.
     condition = forms.ChoiceField(
-        label=_("release condition"), choices=Tranche.Condition.choices, initial=Tranche.Condition.NONE
+        label=_("Release condition"), choices=Tranche.Condition.choices, initial=Tranche.Condition.NONE
     )
 
 
@@ -86,13 +87,13 @@ class IdempotentForm(forms.Form):
 
 
 class DisbursementForm(IdempotentForm):
-    tranche = forms.ModelChoiceField(label=_("tranche"), queryset=Tranche.objects.none(), required=False)
-    date = forms.DateField(label=_("payment date"), widget=DATE)
-    amount = money_field(_("amount (MAD)"))
-    method = forms.ChoiceField(label=_("method"), choices=Disbursement.Method.choices)
-    supplier = forms.CharField(label=_("supplier"), max_length=200, required=False)
-    reference = forms.CharField(label=_("reference (transfer or receipt number)"), max_length=100, required=False)
-    receipt = forms.FileField(label=_("receipt (PDF or image)"), required=False, validators=[validate_document])
+    tranche = forms.ModelChoiceField(label=_("Tranche"), queryset=Tranche.objects.none(), required=False)
+    date = forms.DateField(label=_("Payment date"), widget=DATE)
+    amount = money_field(_("Amount (MAD)"))
+    method = forms.ChoiceField(label=_("Method"), choices=Disbursement.Method.choices)
+    supplier = forms.CharField(label=_("Supplier"), max_length=200, required=False)
+    reference = forms.CharField(label=_("Reference (transfer or receipt number)"), max_length=100, required=False)
+    receipt = forms.FileField(label=_("Receipt (PDF or image)"), required=False, validators=[validate_document])
 
     def __init__(self, *args, grant: Grant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,7 +102,7 @@ class DisbursementForm(IdempotentForm):
             _("Tranche %(number)s · %(amount)s MAD")
             % {
                 "number": t.number,
-                "amount": t.amount,
+                "amount": localize_money(t.amount),
             }
         )
         if grant.tranches.exists():
@@ -109,12 +110,12 @@ class DisbursementForm(IdempotentForm):
 
 
 class ReversalForm(IdempotentForm):
-    date = forms.DateField(label=_("reversal date"), widget=DATE)
-    reference = forms.CharField(label=_("reason"), max_length=100)
+    date = forms.DateField(label=_("Reversal date"), widget=DATE)
+    reference = forms.CharField(label=_("Reason"), max_length=100)
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), max_length=60, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=60, required=False)
 
 
 class MultipleImageInput(forms.ClearableFileInput):
@@ -136,19 +137,19 @@ class MultipleImageField(forms.FileField):
 
 
 class VisitForm(forms.ModelForm):
-    done_on = forms.DateField(label=_("visit date"), widget=DATE)
-    mode = forms.ChoiceField(label=_("mode"), choices=FollowUpVisit.Mode.choices, widget=forms.RadioSelect)
-    business_status = forms.ChoiceField(label=_("business status"), choices=BusinessStatus.choices)
-    monthly_revenue = money_field(_("monthly revenue (MAD)"), required=False, min_value=Decimal("0"))
-    monthly_costs = money_field(_("monthly costs (MAD)"), required=False, min_value=Decimal("0"))
-    verdict = forms.ChoiceField(label=_("verdict"), choices=FollowUpVisit.Verdict.choices, widget=forms.RadioSelect)
+    done_on = forms.DateField(label=_("Visit date"), widget=DATE)
+    mode = forms.ChoiceField(label=_("Mode"), choices=FollowUpVisit.Mode.choices, widget=forms.RadioSelect)
+    business_status = forms.ChoiceField(label=_("Business status"), choices=BusinessStatus.choices)
+    monthly_revenue = money_field(_("Monthly revenue (MAD)"), required=False, min_value=Decimal("0"))
+    monthly_costs = money_field(_("Monthly costs (MAD)"), required=False, min_value=Decimal("0"))
+    verdict = forms.ChoiceField(label=_("Verdict"), choices=FollowUpVisit.Verdict.choices, widget=forms.RadioSelect)
     checklist = forms.ModelMultipleChoiceField(
-        label=_("checklist items met"),
+        label=_("Checklist items met"),
         queryset=ChecklistItem.objects.filter(is_active=True),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    photos = MultipleImageField(label=_("photos"), required=False, validators=[validate_image])
+    photos = MultipleImageField(label=_("Photos"), required=False, validators=[validate_image])
 
     class Meta:
         model = FollowUpVisit

@@ -25,7 +25,7 @@ from django.db.models import F, Q, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from core.money import CENT, money
+from core.money import CENT, localize_money, money
 from core.roles import is_manager, is_staff_member
 from funding.models import (
     BusinessStatus,
@@ -108,9 +108,11 @@ def grant_award(
             raise ValidationError(_("This project already has a start-up grant."), code="duplicate")
         if project.approved_amount is None or amount > project.approved_amount:
             raise ValidationError(
-                {"amount": _("The grant cannot exceed the amount approved by the committee (%(approved)s MAD).")},
+                {
+                    "amount": _("The grant cannot exceed the amount approved by the committee (%(approved)s MAD).")
+                    % {"approved": localize_money(project.approved_amount)}
+                },
                 code="above_approved",
-                params={"approved": project.approved_amount},
             )
     elif kind == Grant.Kind.REINFORCEMENT:
         if project.status != ProjectStatus.OPERATING:
@@ -131,7 +133,10 @@ def grant_award(
         raise ValidationError(
             _("The shares add up to %(total)s MAD, not to the grant's %(amount)s MAD."),
             code="shares_total",
-            params={"total": sum((s.amount for s in shares), Decimal(0)), "amount": amount},
+            params={
+                "total": localize_money(sum((s.amount for s in shares), Decimal(0))),
+                "amount": localize_money(amount),
+            },
         )
     if not tranches:
         raise ValidationError(_("Plan at least one tranche."), code="no_tranche")
@@ -141,7 +146,10 @@ def grant_award(
         raise ValidationError(
             _("The tranches add up to %(total)s MAD, not to the grant's %(amount)s MAD."),
             code="tranches_total",
-            params={"total": sum((t.amount for t in tranches), Decimal(0)), "amount": amount},
+            params={
+                "total": localize_money(sum((t.amount for t in tranches), Decimal(0))),
+                "amount": localize_money(amount),
+            },
         )
     if tranches[0].condition != Tranche.Condition.NONE:
         raise ValidationError(_("The first tranche cannot wait for a follow-up visit."), code="first_tranche")
@@ -162,10 +170,10 @@ def grant_award(
                 code="agreement_overcommitted",
                 params={
                     "reference": agreement.reference,
-                    "share": share_currency,
+                    "share": localize_money(share_currency),
                     "currency": agreement.currency,
-                    "committed": committed,
-                    "amount": agreement.amount,
+                    "committed": localize_money(committed),
+                    "amount": localize_money(agreement.amount),
                 },
             )
 
@@ -271,9 +279,13 @@ def _check_payment_fits(*, grant: Grant, tranche: Tranche | None, amount: Decima
                     "This would overspend the grant: %(paid)s of %(total)s MAD are already paid or awaiting "
                     "approval, %(left)s MAD are left."
                 )
+                % {
+                    "paid": localize_money(paid),
+                    "total": localize_money(grant.amount),
+                    "left": localize_money(grant.amount - paid),
+                }
             },
             code="grant_overspent",
-            params={"paid": paid, "total": grant.amount, "left": grant.amount - paid},
         )
     if tranche is not None:
         tranche_paid = Tranche.objects.values_list("paid_mad", flat=True).get(pk=tranche.pk) + pending_tranche
@@ -281,7 +293,7 @@ def _check_payment_fits(*, grant: Grant, tranche: Tranche | None, amount: Decima
             raise ValidationError(
                 {
                     "amount": _("Tranche %(number)s has %(left)s MAD left to pay.")
-                    % {"number": tranche.number, "left": tranche.amount - tranche_paid}
+                    % {"number": tranche.number, "left": localize_money(tranche.amount - tranche_paid)}
                 },
                 code="tranche_overspent",
             )
@@ -496,10 +508,10 @@ def disbursement_approve(*, entry: Disbursement, by) -> Disbursement:
                     code="agreement_overspent",
                     params={
                         "reference": agreement.reference,
-                        "spent": spent,
-                        "amount": agreement.amount,
+                        "spent": localize_money(spent),
+                        "amount": localize_money(agreement.amount),
                         "currency": agreement.currency,
-                        "needed": row.amount_currency,
+                        "needed": localize_money(row.amount_currency),
                     },
                 )
     first_payment = (
