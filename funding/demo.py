@@ -24,9 +24,11 @@ from funding.services import (
     TrancheSpec,
     disbursement_approve,
     disbursement_record,
+    disbursement_reject,
     disbursement_reverse,
     grant_award,
     visit_record,
+    visit_record_extra,
 )
 from projects.models import BusinessProject, LegalForm, ProjectMember, ProjectStatus, ProjectTransition, Sector
 
@@ -428,6 +430,25 @@ def _story(reference, *, grant, cw, manager, manager2, today):
         )
         _visit(project, 3, by=cw, done_on=paid_on + relativedelta(months=3, days=2), revenue="3500", costs="2300")
         _visit(project, 6, by=cw, done_on=paid_on + relativedelta(months=6, days=8), revenue="3900", costs="2500")
+        # An extra (unscheduled) phone call after the market moved.
+        visit_record_extra(
+            project=project,
+            by=cw,
+            data={
+                "done_on": paid_on + relativedelta(months=8, days=2),
+                "mode": "phone",
+                "business_status": "operating",
+                "monthly_revenue": Decimal("3600"),
+                "monthly_costs": Decimal("2450"),
+                "jobs_refugee_women": 1,
+                "jobs_refugee_men": 0,
+                "jobs_moroccan_women": 0,
+                "jobs_moroccan_men": 1,
+                "observations": "Appel après le déplacement du marché : clientèle en légère baisse.",
+                "recommendations": "Afficher la nouvelle adresse sur la page Facebook.",
+                "verdict": "satisfactory",
+            },
+        )
     elif reference == "FD-25-003":
         # A business that closed: the 3-month visit found it closed; the schedule ends.
         _pay(grant, key=f"{reference}-t1", amount=t1.amount, date=paid_on, by=cw, approver=manager)
@@ -455,7 +476,17 @@ def _story(reference, *, grant, cw, manager, manager2, today):
         )
     elif reference == "FD-26-004":
         # A payment recorded with a wrong amount, reversed, then paid again; the 3-month visit is overdue.
+        # The first reversal was rejected (no bank statement attached); a second one was approved.
         wrong = _pay(grant, key=f"{reference}-t1-wrong", amount="10000.00", date=paid_on, by=cw, approver=manager)
+        first, _ = disbursement_reverse(
+            original=wrong,
+            date=paid_on + datetime.timedelta(days=1),
+            by=cw,
+            idempotency_key=f"demo-{reference}-rev0",
+            reference="Montant erroné",
+        )
+        if first.status == Disbursement.Status.PENDING:
+            disbursement_reject(entry=first, by=manager, reason="Relevé bancaire manquant")
         reversal, _ = disbursement_reverse(
             original=wrong,
             date=paid_on + datetime.timedelta(days=2),

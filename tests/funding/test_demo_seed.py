@@ -22,6 +22,15 @@ def test_the_demo_is_idempotent_and_tells_a_living_story():
     }
     assert Grant.objects.filter(kind="reinforcement").exists()
     assert Disbursement.objects.filter(kind="reversal", status="approved").exists()
+    # A rejected reversal, then an approved one of the same payment; an extra visit.
+    assert Disbursement.objects.filter(
+        kind="reversal", status="rejected", reverses__reversals__status="approved"
+    ).exists()
+    assert FollowUpVisit.objects.filter(months_after_funding=None, status="done").exists()
+    # The running totals equal the ledger.
+    from funding.selectors import grant_net_paid
+
+    assert all(g.paid_mad == grant_net_paid(g) for g in Grant.objects.all())
     assert Disbursement.objects.filter(status="pending").exists()
     assert FollowUpVisit.objects.filter(status="cancelled").exists()
     assert not Disbursement.objects.filter(date__year__lte=2020).exists()
