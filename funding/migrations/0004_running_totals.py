@@ -1,7 +1,7 @@
 """Running totals of the approved ledger (grant, tranche, grant share, agreement), kept by
 funding.services under the row locks it already takes, with CHECK constraints that keep
 each total within its amount. Existing rows are backfilled with one UPDATE per table
-before the constraints are added."""
+before the constraints are added (portable SQL: PostgreSQL and SQLite)."""
 
 from decimal import Decimal
 
@@ -10,38 +10,40 @@ from django.db import migrations, models
 # Approved payments count, approved reversals count negatively; pending and rejected not at all.
 BACKFILL = [
     """
-    UPDATE funding_grant g SET paid_mad = s.net
-    FROM (SELECT grant_id, SUM(CASE WHEN kind = 'reversal' THEN -amount ELSE amount END) AS net
-          FROM funding_disbursement WHERE status = 'approved' GROUP BY grant_id) s
-    WHERE s.grant_id = g.id
+    UPDATE funding_grant SET paid_mad = COALESCE((
+        SELECT SUM(CASE WHEN d.kind = 'reversal' THEN -d.amount ELSE d.amount END) FROM funding_disbursement d
+        WHERE d.grant_id = funding_grant.id AND d.status = 'approved'), 0)
     """,
     """
-    UPDATE funding_tranche t SET paid_mad = s.net
-    FROM (SELECT tranche_id, SUM(CASE WHEN kind = 'reversal' THEN -amount ELSE amount END) AS net
-          FROM funding_disbursement WHERE status = 'approved' AND tranche_id IS NOT NULL GROUP BY tranche_id) s
-    WHERE s.tranche_id = t.id
+    UPDATE funding_tranche SET paid_mad = COALESCE((
+        SELECT SUM(CASE WHEN d.kind = 'reversal' THEN -d.amount ELSE d.amount END) FROM funding_disbursement d
+        WHERE d.tranche_id = funding_tranche.id AND d.status = 'approved'), 0)
     """,
     """
-    UPDATE funding_grantfunding gf SET paid_mad = s.mad, paid_currency = s.cur
-    FROM (SELECT d.grant_id, a.agreement_id,
-                 SUM(CASE WHEN d.kind = 'reversal' THEN -a.amount_mad ELSE a.amount_mad END) AS mad,
-                 SUM(CASE WHEN d.kind = 'reversal' THEN -a.amount_currency ELSE a.amount_currency END) AS cur
-          FROM funding_disbursementallocation a JOIN funding_disbursement d ON d.id = a.disbursement_id
-          WHERE d.status = 'approved' GROUP BY d.grant_id, a.agreement_id) s
-    WHERE s.grant_id = gf.grant_id AND s.agreement_id = gf.agreement_id
+    UPDATE funding_grantfunding SET
+        paid_mad = COALESCE((
+            SELECT SUM(CASE WHEN d.kind = 'reversal' THEN -a.amount_mad ELSE a.amount_mad END)
+            FROM funding_disbursementallocation a JOIN funding_disbursement d ON d.id = a.disbursement_id
+            WHERE d.grant_id = funding_grantfunding.grant_id AND a.agreement_id = funding_grantfunding.agreement_id
+              AND d.status = 'approved'), 0),
+        paid_currency = COALESCE((
+            SELECT SUM(CASE WHEN d.kind = 'reversal' THEN -a.amount_currency ELSE a.amount_currency END)
+            FROM funding_disbursementallocation a JOIN funding_disbursement d ON d.id = a.disbursement_id
+            WHERE d.grant_id = funding_grantfunding.grant_id AND a.agreement_id = funding_grantfunding.agreement_id
+              AND d.status = 'approved'), 0)
     """,
     """
-    UPDATE funding_fundingagreement fa SET spent_mad = COALESCE(s.mad, 0), spent_currency = COALESCE(s.cur, 0),
-           committed_mad = COALESCE(c.committed, 0)
-    FROM funding_fundingagreement x
-    LEFT JOIN (SELECT a.agreement_id,
-                      SUM(CASE WHEN d.kind = 'reversal' THEN -a.amount_mad ELSE a.amount_mad END) AS mad,
-                      SUM(CASE WHEN d.kind = 'reversal' THEN -a.amount_currency ELSE a.amount_currency END) AS cur
-               FROM funding_disbursementallocation a JOIN funding_disbursement d ON d.id = a.disbursement_id
-               WHERE d.status = 'approved' GROUP BY a.agreement_id) s ON s.agreement_id = x.id
-    LEFT JOIN (SELECT agreement_id, SUM(amount) AS committed FROM funding_grantfunding GROUP BY agreement_id) c
-           ON c.agreement_id = x.id
-    WHERE x.id = fa.id
+    UPDATE funding_fundingagreement SET
+        spent_mad = COALESCE((
+            SELECT SUM(CASE WHEN d.kind = 'reversal' THEN -a.amount_mad ELSE a.amount_mad END)
+            FROM funding_disbursementallocation a JOIN funding_disbursement d ON d.id = a.disbursement_id
+            WHERE a.agreement_id = funding_fundingagreement.id AND d.status = 'approved'), 0),
+        spent_currency = COALESCE((
+            SELECT SUM(CASE WHEN d.kind = 'reversal' THEN -a.amount_currency ELSE a.amount_currency END)
+            FROM funding_disbursementallocation a JOIN funding_disbursement d ON d.id = a.disbursement_id
+            WHERE a.agreement_id = funding_fundingagreement.id AND d.status = 'approved'), 0),
+        committed_mad = COALESCE((
+            SELECT SUM(gf.amount) FROM funding_grantfunding gf WHERE gf.agreement_id = funding_fundingagreement.id), 0)
     """,
 ]
 
