@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.money import localize_money
 from core.registry import TimelineEvent
 from core.roles import is_staff_member
 from funding.models import Disbursement, FollowUpVisit, Grant
@@ -24,7 +25,7 @@ def funding_timeline(refugee, user) -> Iterable[TimelineEvent]:
                 when=grant.awarded_on,
                 kind="grant",
                 title=_("%(kind)s of %(amount)s MAD awarded")
-                % {"kind": grant.get_kind_display(), "amount": grant.amount},
+                % {"kind": grant.get_kind_display(), "amount": localize_money(grant.amount)},
                 detail=grant.project.reference,
                 url=url,
             )
@@ -37,7 +38,7 @@ def funding_timeline(refugee, user) -> Iterable[TimelineEvent]:
             _("Payment of %(amount)s MAD")
             if entry.kind == Disbursement.Kind.PAYMENT
             else _("Reversal of %(amount)s MAD")
-        ) % {"amount": entry.amount}
+        ) % {"amount": localize_money(entry.amount)}
         events.append(
             TimelineEvent(
                 when=entry.date,

@@ -75,3 +75,14 @@ def test_service_messages_show_amounts_localised(simple_grant, caseworker):
     with translation.override("fr"):
         message = " ".join(exc.value.messages)
     assert "30000,00" in message and "30000.00" not in message
+
+
+def test_the_timeline_shows_amounts_localised(grant, caseworker, manager2):
+    from funding.timeline import funding_timeline
+    from tests.factories.funding import paid
+
+    paid(grant, amount="1234.50", by=caseworker, approver=manager2)
+    refugee = grant.project.members.first().refugee
+    with translation.override("fr"):
+        titles = " ".join(str(e.title) for e in funding_timeline(refugee, caseworker))
+    assert "1234,50" in titles and "30000,00" in titles
