@@ -2,26 +2,27 @@
 
 The dashboard and the partner officer's home panel are cached per (what they show, scope,
 filters, period, language) for ``TTL`` seconds, under a key that includes the **data
-version**: a counter in the cache that every saved or deleted record the figures are made
-of moves (signals of the watched models, connected from ``ReportsConfig.ready``). A new
-visit, disbursement or refugee therefore shows on the next load; the TTL only bounds how
-long a change made behind the ORM's back (raw SQL, ``QuerySet.update``) can stay unseen.
+version**: a number in the database that every saved or deleted record the figures are
+made of moves (signals of the watched models, connected from ``ReportsConfig.ready``). A
+new visit, disbursement or refugee therefore shows on the next load, in every web process;
+the TTL only bounds how long a change made behind the ORM's back (raw SQL,
+``QuerySet.update``) can stay unseen. The derived facts (``reports.facts``) are stamped
+with the same version.
 
-The counter is bumped at once (so the writer's own next page sees its change) and again
-when the transaction commits (so a page computed by another request between the write and
-the commit, still without it, is not served afterwards).
+On PostgreSQL the version is a sequence: ``nextval`` is not transactional and takes no
+row lock, so concurrent writers never wait on each other for it. It is moved at once (the
+writer's own next page sees its change) and again when the transaction commits (a page
+computed by another request between the write and the commit, still without it, is not
+served afterwards). Elsewhere (SQLite, ``make run``) it is a one-row table.
 
-Reports (``build_report``, the Celery runs) never read this cache: they compute from the
-records every time. With several web processes, the cache must be shared (``CACHE_URL``
-pointing to Redis, see config/settings.py), or each process's own cache is only kept
-fresh by its own writes and the TTL.
+Reports (``build_report``, the Celery runs) never read this cache nor the facts: they
+compute from the records every time.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +31,6 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
-VERSION_KEY = "reports:data-version"
 TTL = 300  # seconds
 
 # The records every dashboard figure is computed from.
@@ -53,19 +53,21 @@ WATCHED = (
 
 
 def data_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # A fresh (or evicted) counter starts from the clock, never from an old value.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT last_value FROM reports_data_version")
+        else:
+            cur.execute("SELECT value FROM reports_dataversion WHERE id = 1")
+        row = cur.fetchone()
+    return row[0] if row else 0
 
 
 def bump_data_version() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT nextval('reports_data_version')")
+        else:
+            cur.execute("UPDATE reports_dataversion SET value = value + 1 WHERE id = 1")
 
 
 def _bump_on_commit() -> None:

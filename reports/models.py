@@ -158,6 +158,14 @@ class LedgerQuarter(models.Model):
     reversals_mad = models.DecimalField(max_digits=18, decimal_places=2)
 
 
+class DataVersion(models.Model):
+    """The data version where there are no sequences (SQLite); on PostgreSQL it is the
+    sequence ``reports_data_version`` (see ``reports.caching``)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    value = models.BigIntegerField(default=0)
+
+
 class FactsState(models.Model):
     """One row: the data version (``reports.caching``) the facts were computed at. The
     dashboard reads the facts only while it is still the current version, that is while
