@@ -6,7 +6,8 @@ version**: a number in the database that every saved or deleted record the figur
 made of moves (signals of the watched models, connected from ``ReportsConfig.ready``). A
 new visit, disbursement or refugee therefore shows on the next load, in every web process;
 the TTL only bounds how long a change made behind the ORM's back (raw SQL,
-``QuerySet.update``) can stay unseen. The derived facts (``reports.facts``) are stamped
+``QuerySet.update``) can stay unseen. Refugees are imported with ``bulk_create`` (no
+signal): the cache key also carries the newest refugee's id. The derived facts (``reports.facts``) are stamped
 with the same version.
 
 On PostgreSQL the version is a sequence: ``nextval`` is not transactional and takes no
@@ -62,6 +63,18 @@ def data_version() -> int:
     return row[0] if row else 0
 
 
+def cache_version() -> str:
+    """The data version, and the newest refugee's id: a refugee import uses
+    ``bulk_create``, which sends no signal, and must still show on the next load."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT last_value, (SELECT MAX(id) FROM refugees_refugee) FROM reports_data_version")
+        else:
+            cur.execute("SELECT value, (SELECT MAX(id) FROM refugees_refugee) FROM reports_dataversion WHERE id = 1")
+        row = cur.fetchone() or (0, None)
+    return f"{row[0]}-{row[1]}"
+
+
 def bump_data_version() -> None:
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
@@ -94,7 +107,7 @@ def connect_signals() -> None:
 def cached(kind: str, parts: dict[str, Any], compute: Callable[[], Any]) -> Any:
     """``compute()`` once per data version and ``parts`` (scope, filters, period, language)."""
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
-    key = f"reports:{kind}:{data_version()}:{digest}"
+    key = f"reports:{kind}:{cache_version()}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()

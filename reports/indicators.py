@@ -455,8 +455,25 @@ def _survival_base(months: int, end, filters):
     return _apply(visits, dims, filters, donor_prefix=prefix, needs_lead_dob=prefix), dims
 
 
+def _survival_base_from_facts(months: int, end, filters, operating_only: bool):
+    """The same projects as ``_survival_base`` from ``ProjectFacts`` (one row each): the
+    first done ``months``-month visit (found operating) is dated by ``end``."""
+    from reports.models import ProjectFacts
+
+    column = f"visit_{months}m_{'operating' if operating_only else 'done'}_on"
+    facts = ProjectFacts.objects.filter(
+        first_startup_payment__lte=end - relativedelta(months=months), **{f"{column}__lte": end}
+    )
+    prefix = "project__"
+    dims = _project_dims(end, prefix)
+    return _apply(facts, dims, filters, donor_prefix=prefix, needs_lead_dob=prefix), dims
+
+
 def _operating(months: int, operating_only: bool):
     def compute(start, end, by, filters):
+        if _use_project_facts.get():
+            qs, dims = _survival_base_from_facts(months, end, filters, operating_only)
+            return _grouped(qs, dims, by, Count("pk"), lead_prefix="project__")
         qs, dims = _survival_base(months, end, filters)
         if operating_only:
             qs = qs.filter(business_status=BusinessStatus.OPERATING)

@@ -143,6 +143,14 @@ class ProjectFacts(models.Model):
     km_failed_at = models.PositiveSmallIntegerField(null=True)
     km_seen_at = models.PositiveSmallIntegerField(null=True)
     km_complete_from = models.DateField(null=True)
+    # The first done N-month visit, and the first finding the business operating (the
+    # survival indicators at N = 6, 12, 24 months, exact for any period's end).
+    visit_6m_done_on = models.DateField(null=True)
+    visit_6m_operating_on = models.DateField(null=True)
+    visit_12m_done_on = models.DateField(null=True)
+    visit_12m_operating_on = models.DateField(null=True)
+    visit_24m_done_on = models.DateField(null=True)
+    visit_24m_operating_on = models.DateField(null=True)
 
 
 class LedgerQuarter(models.Model):

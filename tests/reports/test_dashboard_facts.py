@@ -8,7 +8,7 @@ import pytest
 from reports import selectors
 from reports.caching import bump_data_version
 from reports.facts import facts_refresh, facts_state
-from reports.indicators import registry
+from reports.indicators import from_project_facts, registry
 from reports.models import FactsState, ProjectFacts
 from tests.factories.core import OfficeFactory
 from tests.factories.refugees import RefugeeFactory
@@ -107,6 +107,9 @@ def test_it_keeps_one_row_per_financed_project_with_its_first_payments(programme
     facts = ProjectFacts.objects.get(project=programme[2])
     assert (facts.first_startup_payment, facts.first_reinforcement_payment) == (D(2019, 3, 12), D(2019, 11, 2))
     assert (facts.km_failed_at, facts.km_seen_at, facts.km_complete_from) == (None, 12, D(2020, 3, 20))
+    assert (facts.visit_6m_done_on, facts.visit_6m_operating_on) == (D(2019, 8, 12), D(2019, 8, 12))
+    closed = ProjectFacts.objects.get(project=programme[3])
+    assert (closed.visit_12m_done_on, closed.visit_12m_operating_on) == (D(2020, 4, 20), None)
 
 
 def test_it_refreshes_only_when_records_changed(programme):
@@ -133,3 +136,16 @@ def test_reports_never_read_the_facts(programme):
     ProjectFacts.objects.filter(project=programme[0]).delete()
     assert facts_state() is not None
     assert registry["projects_financed"].compute(D(2019, 1, 1), D(2019, 12, 31)) == before == 9
+
+
+SURVIVAL = [f"{kind}_{m}m" for m in (6, 12, 24) for kind in ("visited", "operating")]
+
+
+@pytest.mark.parametrize(("start", "end"), [*PERIODS, (D(2019, 1, 1), D(2020, 2, 25))])
+def test_the_survival_counts_from_the_facts_are_the_registry_s(programme, start, end):
+    facts_refresh()
+    for code in SURVIVAL:
+        for by, filters in [(None, {}), ("region", {}), ("sex", {}), (None, {"donor": "japan"}), ("age", {})]:
+            from_records = registry[code].compute(start, end, by=by, filters=filters)
+            with from_project_facts():
+                assert registry[code].compute(start, end, by=by, filters=filters) == from_records, (code, by)
