@@ -7,8 +7,8 @@ made of moves (signals of the watched models, connected from ``ReportsConfig.rea
 new visit, disbursement or refugee therefore shows on the next load, in every web process;
 the TTL only bounds how long a change made behind the ORM's back (raw SQL,
 ``QuerySet.update``) can stay unseen. Refugees are imported with ``bulk_create`` (no
-signal): the cache key also carries the newest refugee's id. The derived facts (``reports.facts``) are stamped
-with the same version.
+signal): the cache key also carries the newest refugee's id. The derived facts
+(``reports.facts``) are stamped with the same version.
 
 On PostgreSQL the version is a sequence: ``nextval`` is not transactional and takes no
 row lock, so concurrent writers never wait on each other for it. It is moved at once (the

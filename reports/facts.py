@@ -1,14 +1,15 @@
-"""Derived facts the dashboard reads instead of the full ledger: each project's first
-start-up and reinforcement payment dates (``ProjectFacts``) and MAD disbursed per quarter,
-agreement, office and region (``LedgerQuarter``).
+"""Derived facts the dashboard reads instead of the full ledger and the visits: per
+project its first start-up and reinforcement payment dates, its Kaplan-Meier time and
+event and its first done (operating) visit at 6, 12 and 24 months (``ProjectFacts``);
+MAD paid and reversed per quarter, agreement, office and region (``LedgerQuarter``).
 
 They are rebuilt as a whole, set-based, by ``facts_refresh`` (Celery task
-``reports.tasks.refresh_facts``: every 10 minutes by beat, on demand when the dashboard
-finds them out of date, and after writes when a broker is configured). The refresh stamps
-``FactsState`` with the data version (``reports.caching``) read before it started; the
-dashboard uses the facts only while that is still the current version, i.e. no watched
-record was written since. Otherwise it computes from the records, so a figure is never
-stale, only slower until the next refresh.
+``reports.tasks.refresh_facts``: every 10 minutes by beat, a no-op when current; on demand
+when a dashboard load or the partner home panel finds them out of date; at the end of
+``seed_demo``). The refresh stamps ``FactsState`` with the data version
+(``reports.caching``) read before it started; the dashboard uses the facts only while that
+is still the current version, i.e. no watched record was written since. Otherwise it
+computes from the records, so a figure is never stale, only slower until the next refresh.
 
 The indicator registry (and so every report and ``build_report``) never reads them.
 """
