@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
@@ -95,6 +96,12 @@ def record_changed(sender, **kwargs) -> None:
     bump_data_version()
     if connection.in_atomic_block:
         _bump_on_commit()
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        # With a worker, rebuild the dashboard's facts shortly after the writes (one
+        # delayed task per burst); without one (make run), the next dashboard load does.
+        from reports.facts import facts_refresh_after_writes
+
+        facts_refresh_after_writes()
 
 
 def connect_signals() -> None:

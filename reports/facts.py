@@ -4,12 +4,13 @@ event and its first done (operating) visit at 6, 12 and 24 months (``ProjectFact
 MAD paid and reversed per quarter, agreement, office and region (``LedgerQuarter``).
 
 They are rebuilt as a whole, set-based, by ``facts_refresh`` (Celery task
-``reports.tasks.refresh_facts``: every 10 minutes by beat, a no-op when current; on demand
-when a dashboard load or the partner home panel finds them out of date; at the end of
-``seed_demo``). The refresh stamps ``FactsState`` with the data version
-(``reports.caching``) read before it started; the dashboard uses the facts only while that
-is still the current version, i.e. no watched record was written since. Otherwise it
-computes from the records, so a figure is never stale, only slower until the next refresh.
+``reports.tasks.refresh_facts``: every 10 minutes by beat, a no-op when current; 30 s after
+a burst of writes when a worker runs the tasks; on demand when a dashboard load or the
+partner home panel finds them out of date; at the end of ``seed_demo``). The refresh
+stamps ``FactsState`` with the data version (``reports.caching``) read before it started.
+The dashboard uses the facts only while that is still the current version, i.e. no
+watched record was written since. Otherwise it computes from the records: a figure is
+never stale, only slower until the next refresh.
 
 The indicator registry (and so every report and ``build_report``) never reads them.
 """
@@ -142,12 +143,22 @@ def facts_refresh_soon() -> None:
     if not cache.add(f"reports:facts-refresh-asked:{version}", 1, timeout=600):
         return
 
-    def send() -> None:
-        from reports.tasks import refresh_facts
+    transaction.on_commit(_send)
 
-        try:
-            refresh_facts.apply_async(retry=False)
-        except Exception:  # the broker is down: beat refreshes them later
-            log.warning("reports facts refresh not queued (broker unavailable)")
 
-    transaction.on_commit(send)
+AFTER_WRITES_DELAY = 30  # seconds: one refresh for a burst of writes
+
+
+def facts_refresh_after_writes() -> None:
+    """After a write (with a Celery worker): one refresh, a little later, per burst."""
+    if cache.add("reports:facts-refresh-after-writes", 1, timeout=AFTER_WRITES_DELAY):
+        transaction.on_commit(lambda: _send(countdown=AFTER_WRITES_DELAY))
+
+
+def _send(countdown: int = 0) -> None:
+    from reports.tasks import refresh_facts
+
+    try:
+        refresh_facts.apply_async(retry=False, countdown=countdown)
+    except Exception:  # the broker is down: beat or the next dashboard load refreshes them
+        log.warning("reports facts refresh not queued (broker unavailable)")

@@ -149,3 +149,14 @@ def test_the_survival_counts_from_the_facts_are_the_registry_s(programme, start,
             from_records = registry[code].compute(start, end, by=by, filters=filters)
             with from_project_facts():
                 assert registry[code].compute(start, end, by=by, filters=filters) == from_records, (code, by)
+
+
+def test_a_burst_of_writes_asks_for_one_refresh_when_a_worker_runs_the_tasks(
+    db, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with django_capture_on_commit_callbacks() as callbacks:
+        financed_project(D(2019, 4, 4))
+        financed_project(D(2019, 4, 5))
+    refreshes = [c for c in callbacks if getattr(c, "__name__", "") == "<lambda>"]
+    assert len(refreshes) == 1
