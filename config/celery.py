@@ -32,4 +32,9 @@ app.conf.beat_schedule = {
         "task": "reports.tasks.requeue_pending_runs",
         "schedule": crontab(minute="*/2"),
     },
+    # reports: the dashboard's derived facts (first payments, ledger per quarter), if out of date
+    "reports-refresh-facts": {
+        "task": "reports.tasks.refresh_facts",
+        "schedule": crontab(minute="*/10"),
+    },
 }

@@ -11,7 +11,10 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from core.registry import HomePanel, NavItem, home_panels, nav
         from core.roles import Role
+        from reports.caching import connect_signals
         from reports.panels import partner_headline
+
+        connect_signals()
 
         roles = (Role.PROGRAMME_MANAGER, Role.PARTNER_OFFICER)
         nav.register(NavItem("reports-dashboard", _("Dashboard"), "reports:dashboard", roles=roles, order=80))

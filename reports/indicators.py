@@ -14,7 +14,9 @@ Nothing is stored: every call queries the records.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -209,9 +211,34 @@ def _merge(a, b):
 # -- subjects ------------------------------------------------------------------------
 
 
+_use_project_facts: ContextVar[bool] = ContextVar("reports_use_project_facts", default=False)
+
+
+@contextmanager
+def from_project_facts() -> Iterator[None]:
+    """Within this block, the projects' first payment dates come from ``ProjectFacts``
+    (the dashboard, only while the facts are current: see ``reports.facts``) instead of
+    a grouped pass over the whole ledger. Everything else is computed the same way."""
+    token = _use_project_facts.set(True)
+    try:
+        yield
+    finally:
+        _use_project_facts.reset(token)
+
+
 def first_paid_between(kind: str, start=None, end=None) -> QuerySet:
     """Ids of the projects whose first approved payment of a ``kind`` grant is dated in
     [start, end] (one grouped pass over the ledger, not a lookup per project)."""
+    if _use_project_facts.get():
+        from reports.models import ProjectFacts
+
+        column = "first_startup_payment" if kind == Grant.Kind.STARTUP else "first_reinforcement_payment"
+        facts = ProjectFacts.objects.filter(**{f"{column}__isnull": False})
+        if start is not None:
+            facts = facts.filter(**{f"{column}__gte": start})
+        if end is not None:
+            facts = facts.filter(**{f"{column}__lte": end})
+        return facts.values("project")
     firsts = (
         Disbursement.objects.filter(
             grant__kind=kind, kind=Disbursement.Kind.PAYMENT, status=Disbursement.Status.APPROVED
@@ -233,13 +260,15 @@ def financed_projects(start, end, kind: str = Grant.Kind.STARTUP) -> QuerySet:
 def _project_count(qs, start, end, by, filters):
     dims = _project_dims(end)
     qs = _apply(qs, dims, filters, donor_prefix="", needs_lead_dob="")
-    return _grouped(qs, dims, by, Count("pk", distinct=True), lead_prefix="")
+    # Plain COUNT: the subjects are filtered with EXISTS / IN and the dimensions are to-one,
+    # so no row repeats (COUNT(DISTINCT) sorted 200,000 rows on disk at benchmark scale).
+    return _grouped(qs, dims, by, Count("pk"), lead_prefix="")
 
 
 def _people_count(qs, start, end, by, filters, donor_prefix: str | None = None):
     dims = _person_dims(end)
     qs = _apply(qs, dims, filters, donor_prefix=donor_prefix, needs_lead_dob=None)
-    return _grouped(qs, dims, by, Count("pk", distinct=True))
+    return _grouped(qs, dims, by, Count("pk"))  # no repeated rows: see _project_count
 
 
 # -- the indicators ------------------------------------------------------------------
@@ -426,8 +455,25 @@ def _survival_base(months: int, end, filters):
     return _apply(visits, dims, filters, donor_prefix=prefix, needs_lead_dob=prefix), dims
 
 
+def _survival_base_from_facts(months: int, end, filters, operating_only: bool):
+    """The same projects as ``_survival_base`` from ``ProjectFacts`` (one row each): the
+    first done ``months``-month visit (found operating) is dated by ``end``."""
+    from reports.models import ProjectFacts
+
+    column = f"visit_{months}m_{'operating' if operating_only else 'done'}_on"
+    facts = ProjectFacts.objects.filter(
+        first_startup_payment__lte=end - relativedelta(months=months), **{f"{column}__lte": end}
+    )
+    prefix = "project__"
+    dims = _project_dims(end, prefix)
+    return _apply(facts, dims, filters, donor_prefix=prefix, needs_lead_dob=prefix), dims
+
+
 def _operating(months: int, operating_only: bool):
     def compute(start, end, by, filters):
+        if _use_project_facts.get():
+            qs, dims = _survival_base_from_facts(months, end, filters, operating_only)
+            return _grouped(qs, dims, by, Count("pk"), lead_prefix="project__")
         qs, dims = _survival_base(months, end, filters)
         if operating_only:
             qs = qs.filter(business_status=BusinessStatus.OPERATING)

@@ -124,3 +124,61 @@ class ReportRun(models.Model):
         partner = f"-{self.partner.code}" if self.partner_id else ""
         period = f"{self.period_start:%Y%m%d}-{self.period_end:%Y%m%d}"
         return f"sanad-{self.code}{partner}-{period}-v{self.version}.{self.format}"
+
+
+class ProjectFacts(models.Model):
+    """Per project, the dates the dashboard keeps asking the 1,000,000-row ledger for (its
+    first approved start-up and reinforcement payments) and its survival time from the
+    300,000 visits. Derived data owned by reports,
+    rebuilt by ``reports.facts.facts_refresh`` (see ``FactsState`` for when it is used)."""
+
+    project = models.OneToOneField(
+        "projects.BusinessProject", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    first_startup_payment = models.DateField(null=True, db_index=True)
+    first_reinforcement_payment = models.DateField(null=True, db_index=True)
+    # Kaplan-Meier over all its done visits: the month of the first one finding the
+    # business not operating, of the last one, and the date of the latest (the pair is
+    # the project's survival time for any period ending on or after that date).
+    km_failed_at = models.PositiveSmallIntegerField(null=True)
+    km_seen_at = models.PositiveSmallIntegerField(null=True)
+    km_complete_from = models.DateField(null=True)
+    # The first done N-month visit, and the first finding the business operating (the
+    # survival indicators at N = 6, 12, 24 months, exact for any period's end).
+    visit_6m_done_on = models.DateField(null=True)
+    visit_6m_operating_on = models.DateField(null=True)
+    visit_12m_done_on = models.DateField(null=True)
+    visit_12m_operating_on = models.DateField(null=True)
+    visit_24m_done_on = models.DateField(null=True)
+    visit_24m_operating_on = models.DateField(null=True)
+
+
+class LedgerQuarter(models.Model):
+    """Approved payments and reversals in MAD per quarter, agreement and the project's
+    office and region: the dashboard's "disbursed per donor and quarter" without reading
+    every allocation. Derived data, rebuilt with ``ProjectFacts``."""
+
+    quarter = models.DateField()  # the quarter's first day
+    agreement = models.ForeignKey("funding.FundingAgreement", on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey("core.Office", on_delete=models.CASCADE, null=True, related_name="+")
+    region = models.ForeignKey("core.Region", on_delete=models.CASCADE, null=True, related_name="+")
+    payments_mad = models.DecimalField(max_digits=18, decimal_places=2)
+    reversals_mad = models.DecimalField(max_digits=18, decimal_places=2)
+
+
+class DataVersion(models.Model):
+    """The data version where there are no sequences (SQLite); on PostgreSQL it is the
+    sequence ``reports_data_version`` (see ``reports.caching``)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    value = models.BigIntegerField(default=0)
+
+
+class FactsState(models.Model):
+    """One row: the data version (``reports.caching``) the facts were computed at. The
+    dashboard reads the facts only while it is still the current version, that is while
+    no watched record has been written since; otherwise it computes from the records."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    data_version = models.BigIntegerField(null=True)
+    refreshed_at = models.DateTimeField(null=True)

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db import connection
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.db.models.functions import TruncQuarter
 
 from core.money import money
-from funding.models import BusinessStatus, Disbursement, DisbursementAllocation, FollowUpVisit, Grant
-from reports import suppression
-from reports.indicators import financed_projects, registry
-from reports.models import ReportRun
+from funding.models import BusinessStatus, Disbursement, DisbursementAllocation, FollowUpVisit, Grant, GrantFunding
+from reports import caching, suppression
+from reports.facts import facts_refresh_soon, facts_state
+from reports.indicators import HEADLINE, financed_projects, from_project_facts, registry
+from reports.models import FactsState, LedgerQuarter, ProjectFacts, ReportRun
 
 
 def report_run_previous(run: ReportRun) -> ReportRun | None:
@@ -75,6 +77,26 @@ def _shown(value, suppressed: bool):
 
 
 def dashboard(*, start: datetime.date, end: datetime.date, filters: dict, scope: dict) -> dict:
+    """The dashboard's data, cached per (scope, filters, period, language) and data version
+    (``reports.caching``): a new record shows on the next load."""
+    parts = {"scope": scope, "start": start, "end": end, "filters": filters, "lang": _lang()}
+    return caching.cached(
+        "dashboard", parts, lambda: dashboard_compute(start=start, end=end, filters=filters, scope=scope)
+    )
+
+
+def dashboard_compute(*, start: datetime.date, end: datetime.date, filters: dict, scope: dict) -> dict:
+    """The dashboard's data from the derived facts when they are current, else from the
+    records (and a refresh of the facts is asked for). Same figures either way."""
+    state = facts_state()
+    if state is not None:
+        with from_project_facts():
+            return _dashboard(start=start, end=end, filters=filters, scope=scope, facts=state)
+    facts_refresh_soon()
+    return _dashboard(start=start, end=end, filters=filters, scope=scope, facts=None)
+
+
+def _dashboard(*, start, end, filters: dict, scope: dict, facts: FactsState | None) -> dict:
     filters = {**{k: v for k, v in filters.items() if v}, **scope["filters"]}
     suppressed = scope["suppressed"]
     stages = DONOR_FUNNEL if scope["donor"] else FUNNEL
@@ -87,10 +109,36 @@ def dashboard(*, start: datetime.date, end: datetime.date, filters: dict, scope:
             funnel.append({"code": code, "label": indicator.label(_lang()), "value": _shown(value, suppressed)})
     return {
         "funnel": funnel,
-        "disbursements": disbursements_by_donor(start, end, filters),
-        "survival": kaplan_meier(end, filters),
+        "disbursements": (ledger_quarters_by_donor if facts else disbursements_by_donor)(start, end, filters),
+        "survival": kaplan_meier(end, filters, facts=facts),
         "regions": regions_table(start, end, filters, suppressed),
     }
+
+
+def headline_figures(*, start: datetime.date, end: datetime.date, scope: dict) -> list[dict]:
+    """The programme's headline figures in this scope, suppressed for partners (the
+    partner officer's home panel); cached and computed like the dashboard."""
+    parts = {"scope": scope, "start": start, "end": end, "lang": _lang()}
+    return caching.cached("headline", parts, lambda: _headline_compute(start, end, scope))
+
+
+def _headline_compute(start, end, scope) -> list[dict]:
+    def compute() -> list[dict]:
+        rows = []
+        for code in HEADLINE:
+            indicator = registry[code]
+            usable = {k: v for k, v in scope["filters"].items() if k in indicator.dimensions}
+            if len(usable) != len(scope["filters"]):
+                continue
+            value = indicator.compute(start, end, filters=usable)
+            rows.append({"label": indicator.label(_lang()), "value": _shown(value, scope["suppressed"])})
+        return rows
+
+    if facts_state() is not None:
+        with from_project_facts():
+            return compute()
+    facts_refresh_soon()
+    return compute()
 
 
 def _lang() -> str:
@@ -99,8 +147,21 @@ def _lang() -> str:
     return (get_language() or "en")[:2]
 
 
-def disbursements_by_donor(start, end, filters) -> dict:
-    """MAD disbursed (payments minus reversals) per donor and quarter."""
+def _ledger_rows(qs) -> dict[tuple, Decimal]:
+    """{(quarter's first day, donor acronym): MAD} from allocations."""
+    rows = (
+        qs.annotate(quarter=TruncQuarter("disbursement__date"))
+        .values("quarter", "agreement__donor__acronym")
+        .annotate(
+            mad=Sum("amount_mad", filter=Q(disbursement__kind="payment"), default=Decimal(0))
+            - Sum("amount_mad", filter=Q(disbursement__kind="reversal"), default=Decimal(0))
+        )
+        .order_by()
+    )
+    return {(_day(r["quarter"]), r["agreement__donor__acronym"]): r["mad"] for r in rows}
+
+
+def _allocations(start, end, filters):
     qs = DisbursementAllocation.objects.filter(
         disbursement__status=Disbursement.Status.APPROVED, disbursement__date__range=(start, end)
     )
@@ -110,66 +171,93 @@ def disbursements_by_donor(start, end, filters) -> dict:
         qs = qs.filter(disbursement__grant__project__office__code=filters["office"])
     if filters.get("region"):
         qs = qs.filter(disbursement__grant__project__region__code=filters["region"])
-    rows = (
-        qs.annotate(quarter=TruncQuarter("disbursement__date"))
-        .values("quarter", "agreement__donor__acronym")
-        .annotate(
-            mad=Sum("amount_mad", filter=Q(disbursement__kind="payment"), default=Decimal(0))
-            - Sum("amount_mad", filter=Q(disbursement__kind="reversal"), default=Decimal(0))
-        )
-        .order_by("quarter", "agreement__donor__acronym")
-    )
+    return qs
+
+
+def _day(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _series(sums: dict[tuple, Decimal]) -> dict:
     quarters: list[str] = []
     series: dict[str, dict[str, Decimal]] = {}
-    for r in rows:
-        q = f"{r['quarter']:%Y}-Q{(r['quarter'].month - 1) // 3 + 1}"
+    for quarter, donor in sorted(sums):
+        q = f"{quarter:%Y}-Q{(quarter.month - 1) // 3 + 1}"
         if q not in quarters:
             quarters.append(q)
-        series.setdefault(r["agreement__donor__acronym"], {})[q] = money(r["mad"])
+        series.setdefault(donor, {})[q] = money(sums[(quarter, donor)])
     return {
         "quarters": quarters,
         "series": [{"donor": d, "values": [values.get(q, money(0)) for q in quarters]} for d, values in series.items()],
     }
 
 
-def kaplan_meier(end, filters) -> list[dict]:
+def disbursements_by_donor(start, end, filters) -> dict:
+    """MAD disbursed (payments minus reversals) per donor and quarter, from the ledger."""
+    return _series(_ledger_rows(_allocations(start, end, filters)))
+
+
+def _quarter_start(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def ledger_quarters_by_donor(start, end, filters) -> dict:
+    """The same as ``disbursements_by_donor``, with the whole quarters of the period read
+    from ``LedgerQuarter`` (a few hundred rows) and only the partial quarters at its ends
+    from the ledger."""
+    first = _quarter_start(start)
+    if first < start:
+        first = _quarter_start(first + datetime.timedelta(days=93))
+    after = _quarter_start(end + datetime.timedelta(days=1))  # first day after the last whole quarter
+    if after <= first:
+        return disbursements_by_donor(start, end, filters)
+    sums: dict[tuple, Decimal] = {}
+    qs = LedgerQuarter.objects.filter(quarter__gte=first, quarter__lt=after)
+    for dim in ("donor", "office", "region"):
+        if filters.get(dim):
+            field = "agreement__donor__code" if dim == "donor" else f"{dim}__code"
+            qs = qs.filter(**{field: filters[dim]})
+    rows = (
+        qs.values("quarter", "agreement__donor__acronym")
+        .annotate(mad=Sum("payments_mad") - Sum("reversals_mad"))
+        .order_by()
+    )
+    for r in rows:
+        sums[(r["quarter"], r["agreement__donor__acronym"])] = r["mad"]
+    edges = [(start, first - datetime.timedelta(days=1)), (after, end)]
+    for lo, hi in edges:
+        if lo <= hi:
+            for key, mad in _ledger_rows(_allocations(lo, hi, filters)).items():
+                sums[key] = sums.get(key, Decimal(0)) + mad
+    return _series(sums)
+
+
+def kaplan_meier(end, filters, *, facts: FactsState | None = None) -> list[dict]:
     """Survival of financed businesses by month after funding, Kaplan-Meier.
 
     Each project financed by ``end`` has a time: the month of its first visit that found
     the business not operating (an event), or else of its last done visit (censored).
-    Projects are grouped by (time, event) in the database; the product-limit estimate
-    is then taken over those few groups.
+    One grouped pass over the visits gives each project's (time, event); the projects are
+    then counted per (time, event) in the database, and the product-limit estimate is
+    taken over those few groups. With current ``facts``, the projects whose every done
+    visit is dated by ``end`` take their (time, event) from ``ProjectFacts``; only the
+    others are computed from their visits.
     """
-    done = FollowUpVisit.objects.filter(
-        project=OuterRef("pk"), status="done", done_on__lte=end, months_after_funding__isnull=False
-    )
-    first_failure = Subquery(
-        done.exclude(business_status=BusinessStatus.OPERATING)
-        .order_by("months_after_funding")
-        .values("months_after_funding")[:1]
-    )
-    last_seen = Subquery(done.order_by("-months_after_funding").values("months_after_funding")[:1])
-    projects = financed_projects(datetime.date(1900, 1, 1), end, Grant.Kind.STARTUP)
-    for dim in ("office", "region"):
-        if filters.get(dim):
-            projects = projects.filter(**{f"{dim}__code": filters[dim]})
-    if filters.get("donor"):
-        projects = projects.filter(grants__funding__agreement__donor__code=filters["donor"]).distinct()
-    groups = (
-        projects.annotate(failed_at=first_failure, seen_at=last_seen)
-        .filter(seen_at__isnull=False)
-        .values("failed_at", "seen_at")
-        .annotate(n=Count("pk"))
-    )
+    if facts is not None:
+        groups = _km_groups_from_facts(end, filters)
+        later = _km_projects(ProjectFacts.objects.filter(km_complete_from__gt=end), end, filters).values("project")
+        groups += _km_groups_from_visits(end, filters, projects=later)
+    else:
+        groups = _km_groups_from_visits(end, filters)
     events: dict[int, int] = {}
     censored: dict[int, int] = {}
     total = 0
-    for g in groups:
-        total += g["n"]
-        if g["failed_at"] is not None:
-            events[g["failed_at"]] = events.get(g["failed_at"], 0) + g["n"]
+    for failed_at, seen_at, n in groups:
+        total += n
+        if failed_at is not None:
+            events[failed_at] = events.get(failed_at, 0) + n
         else:
-            censored[g["seen_at"]] = censored.get(g["seen_at"], 0) + g["n"]
+            censored[seen_at] = censored.get(seen_at, 0) + n
     at_risk, survival, curve = total, 1.0, [{"month": 0, "survival": 100.0, "at_risk": total}]
     for month in sorted(set(events) | set(censored)):
         if at_risk <= 0:
@@ -179,6 +267,53 @@ def kaplan_meier(end, filters) -> list[dict]:
         curve.append({"month": month, "survival": round(100 * survival, 1), "at_risk": at_risk})
         at_risk -= d + censored.get(month, 0)
     return curve
+
+
+def _km_projects(facts, end, filters):
+    facts = facts.filter(first_startup_payment__lte=end)
+    for dim in ("office", "region"):
+        if filters.get(dim):
+            facts = facts.filter(**{f"project__{dim}__code": filters[dim]})
+    if filters.get("donor"):
+        facts = facts.filter(
+            Exists(
+                GrantFunding.objects.filter(grant__project=OuterRef("project"), agreement__donor__code=filters["donor"])
+            )
+        )
+    return facts
+
+
+def _km_groups_from_facts(end, filters) -> list[tuple]:
+    facts = _km_projects(ProjectFacts.objects.filter(km_seen_at__isnull=False, km_complete_from__lte=end), end, filters)
+    return list(facts.values_list("km_failed_at", "km_seen_at").annotate(n=Count("pk")).order_by())
+
+
+def _km_groups_from_visits(end, filters, projects=None) -> list[tuple]:
+    if projects is None:
+        projects = financed_projects(datetime.date(1900, 1, 1), end, Grant.Kind.STARTUP)
+        for dim in ("office", "region"):
+            if filters.get(dim):
+                projects = projects.filter(**{f"{dim}__code": filters[dim]})
+        if filters.get("donor"):
+            projects = projects.filter(grants__funding__agreement__donor__code=filters["donor"])
+        projects = projects.values("pk")
+    per_project = (
+        FollowUpVisit.objects.filter(
+            status="done", done_on__lte=end, months_after_funding__isnull=False, project__in=projects
+        )
+        .values("project")
+        .annotate(
+            failed_at=Min("months_after_funding", filter=~Q(business_status=BusinessStatus.OPERATING)),
+            seen_at=Max("months_after_funding"),
+        )
+        .order_by()
+    )
+    sql, params = per_project.query.sql_with_params()
+    with connection.cursor() as cur:
+        # The ORM's own SQL (every value bound as a parameter), counted per (time, event).
+        outer = f"SELECT failed_at, seen_at, COUNT(*) FROM ({sql}) per_project GROUP BY failed_at, seen_at"  # noqa: S608
+        cur.execute(outer, params)
+        return cur.fetchall()
 
 
 def regions_table(start, end, filters, suppressed: bool) -> dict:

@@ -26,3 +26,12 @@ def schedule_quarterly_runs() -> int:
 @shared_task
 def notify_partner_officers(run_id: int) -> int:
     return services.report_run_notify(run_id=run_id)
+
+
+@shared_task
+def refresh_facts() -> bool:
+    """Rebuild the dashboard's facts unless they are already those of the current data
+    version (idempotent; beat every 10 minutes, and on demand)."""
+    from reports.facts import facts_refresh
+
+    return facts_refresh()

@@ -11,6 +11,17 @@ from core.roles import Role
 from tests.factories.core import PASSWORD, OfficeFactory, make_user
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache (the dashboard caches per data version, and
+    a rolled-back test's records must not be served to the next one)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD

@@ -1,0 +1,162 @@
+"""The dashboard's fast path (ProjectFacts, LedgerQuarter) gives exactly the figures the
+indicator registry and the ledger give from the records, and is used only while current."""
+
+import datetime
+
+import pytest
+
+from reports import selectors
+from reports.caching import bump_data_version
+from reports.facts import facts_refresh, facts_state
+from reports.indicators import from_project_facts, registry
+from reports.models import FactsState, ProjectFacts
+from tests.factories.core import OfficeFactory
+from tests.factories.refugees import RefugeeFactory
+from tests.factories.reports import agreement, financed_project, pay, visit
+
+pytestmark = pytest.mark.django_db
+MANAGER = {"filters": {}, "suppressed": False, "donor": None}
+D = datetime.date
+
+
+@pytest.fixture
+def programme(db):
+    """Projects in two offices, co-funded ones, a reinforcement, a reversal, visits that
+    find businesses closed, and visits dated after some periods' ends."""
+    eu, japan = agreement("eu"), agreement("japan", currency="JPY", rate="0.090000")
+    other_office = OfficeFactory()
+    projects = []
+    for n in range(9):
+        lead = RefugeeFactory(sex="F" if n % 3 else "M", nationality="SY" if n % 2 else "CF")
+        kw = {"office": other_office, "region": other_office.city.region} if n % 4 == 0 else {}
+        agreements = [eu, japan] if n % 3 == 0 else [japan] if n == 4 else [eu]
+        projects.append(financed_project(D(2019, 1 + n, 10 + n), members=[lead], agreements=agreements, **kw))
+    grant = projects[1].grants.get()
+    payment = pay(grant, D(2019, 5, 5), "1500.10", agreements=[eu])
+    pay(grant, D(2019, 5, 9), "1500.10", agreements=[eu], kind="reversal", reverses=payment)
+    pay(grant, D(2019, 6, 1), "999.99", agreements=[eu], status="pending")
+    financed_project(D(2019, 11, 2), project=projects[2], kind="reinforcement", agreements=[japan], amount="5000")
+    for n, p in enumerate(projects[:7]):
+        visit(
+            p,
+            6,
+            D(2019, 7, 3) + datetime.timedelta(days=20 * n),
+            status="closed" if n == 1 else "operating",
+            jobs_refugee_women=n % 2,
+        )
+        if n > 1:
+            visit(p, 12, D(2020, 1 + n, 20), status="closed" if n == 3 else "operating")
+    visit(projects[0], 12, D(2020, 2, 1), status="operating")
+    return projects
+
+
+PERIODS = [
+    (D(2018, 2, 1), D(2020, 12, 31)),  # mid-quarter start, every visit done by the end
+    (D(2019, 1, 1), D(2019, 12, 31)),  # whole quarters, some visits after the end
+    (D(2019, 2, 15), D(2019, 8, 20)),  # partial quarters at both ends
+    (D(2019, 5, 2), D(2019, 5, 30)),  # inside one quarter
+]
+
+
+@pytest.mark.parametrize(("start", "end"), PERIODS)
+@pytest.mark.parametrize("filters", [{}, {"sex": "F"}, {"nationality": "SY"}, {"region": "OTHER"}])
+def test_it_gives_the_records_figures_from_the_facts(programme, start, end, filters):
+    if filters.get("region"):
+        filters = {"region": programme[0].region.code}
+    facts_refresh()
+    state = facts_state()
+    assert state is not None
+    fast = selectors.dashboard_compute(start=start, end=end, filters=filters, scope=MANAGER)
+    bump_data_version()  # a write: the facts are no longer current
+    assert facts_state() is None
+    slow = selectors.dashboard_compute(start=start, end=end, filters=filters, scope=MANAGER)
+    assert fast == slow
+    funnel = {s["code"]: s["value"] for s in fast["funnel"]}
+    for code, value in funnel.items():
+        assert value == registry[code].compute(start, end, filters=filters)
+    assert selectors.kaplan_meier(end, filters, facts=state) == selectors.kaplan_meier(end, filters)
+
+
+def test_it_gives_a_donor_its_own_figures_from_the_facts(programme):
+    scope = {"filters": {"donor": "japan"}, "suppressed": True, "donor": "japan"}
+    facts_refresh()
+    fast = selectors.dashboard_compute(start=D(2019, 1, 1), end=D(2020, 12, 31), filters={}, scope=scope)
+    bump_data_version()
+    slow = selectors.dashboard_compute(start=D(2019, 1, 1), end=D(2020, 12, 31), filters={}, scope=scope)
+    assert fast == slow
+    assert [s["donor"] for s in fast["disbursements"]["series"]] == ["JP"] or len(fast["disbursements"]["series"]) == 1
+
+
+def test_it_sums_the_ledger_per_quarter_exactly(programme):
+    facts_refresh()
+    data = selectors.ledger_quarters_by_donor(D(2018, 2, 1), D(2020, 12, 31), {})
+    assert data == selectors.disbursements_by_donor(D(2018, 2, 1), D(2020, 12, 31), {})
+    eu = next(
+        s
+        for s in data["series"]
+        if s["values"] and s["donor"] == programme[0].grants.get().funding.first().agreement.donor.acronym
+    )
+    assert sum(eu["values"]) == sum(
+        selectors.disbursements_by_donor(D(2018, 2, 1), D(2020, 12, 31), {"donor": "eu"})["series"][0]["values"]
+    )
+
+
+def test_it_keeps_one_row_per_financed_project_with_its_first_payments(programme):
+    facts_refresh()
+    assert ProjectFacts.objects.count() == 9
+    facts = ProjectFacts.objects.get(project=programme[2])
+    assert (facts.first_startup_payment, facts.first_reinforcement_payment) == (D(2019, 3, 12), D(2019, 11, 2))
+    assert (facts.km_failed_at, facts.km_seen_at, facts.km_complete_from) == (None, 12, D(2020, 3, 20))
+    assert (facts.visit_6m_done_on, facts.visit_6m_operating_on) == (D(2019, 8, 12), D(2019, 8, 12))
+    closed = ProjectFacts.objects.get(project=programme[3])
+    assert (closed.visit_12m_done_on, closed.visit_12m_operating_on) == (D(2020, 4, 20), None)
+
+
+def test_it_refreshes_only_when_records_changed(programme):
+    assert facts_refresh() is True
+    assert facts_refresh() is False
+    financed_project(D(2019, 4, 4))
+    assert facts_state() is None
+    assert facts_refresh() is True
+    assert ProjectFacts.objects.count() == 10
+
+
+def test_the_refresh_task_rebuilds_them(programme):
+    from reports.tasks import refresh_facts
+
+    assert refresh_facts.delay().get() is True
+    assert FactsState.objects.get().refreshed_at is not None
+
+
+def test_reports_never_read_the_facts(programme):
+    """A record written behind the ORM's back (no signal) leaves the facts stale but
+    current-looking: the registry, and so every report, still counts it."""
+    facts_refresh()
+    before = registry["projects_financed"].compute(D(2019, 1, 1), D(2019, 12, 31))
+    ProjectFacts.objects.filter(project=programme[0]).delete()
+    assert facts_state() is not None
+    assert registry["projects_financed"].compute(D(2019, 1, 1), D(2019, 12, 31)) == before == 9
+
+
+SURVIVAL = [f"{kind}_{m}m" for m in (6, 12, 24) for kind in ("visited", "operating")]
+
+
+@pytest.mark.parametrize(("start", "end"), [*PERIODS, (D(2019, 1, 1), D(2020, 2, 25))])
+def test_the_survival_counts_from_the_facts_are_the_registry_s(programme, start, end):
+    facts_refresh()
+    for code in SURVIVAL:
+        for by, filters in [(None, {}), ("region", {}), ("sex", {}), (None, {"donor": "japan"}), ("age", {})]:
+            from_records = registry[code].compute(start, end, by=by, filters=filters)
+            with from_project_facts():
+                assert registry[code].compute(start, end, by=by, filters=filters) == from_records, (code, by)
+
+
+def test_a_burst_of_writes_asks_for_one_refresh_when_a_worker_runs_the_tasks(
+    db, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with django_capture_on_commit_callbacks() as callbacks:
+        financed_project(D(2019, 4, 4))
+        financed_project(D(2019, 4, 5))
+    refreshes = [c for c in callbacks if getattr(c, "__name__", "") == "<lambda>"]
+    assert len(refreshes) == 1
