@@ -48,16 +48,21 @@ def median_ms(fn, runs: int = RUNS) -> tuple[float, int]:
     from django.test.utils import CaptureQueriesContext
 
     fn()  # warm up
-    times = []
+    times, cpu = [], []
     queries = 0
     for _ in range(runs):
         with CaptureQueriesContext(connection) as ctx:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             response = fn()
             times.append((time.perf_counter() - start) * 1000)
+            cpu.append((time.process_time() - start_cpu) * 1000)
         assert response.status_code == 200, response.status_code
         queries = len(ctx)
-    return statistics.median(times), queries
+    return statistics.median(times), statistics.median(cpu), queries
+
+
+def load() -> str:
+    return "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
 def main() -> None:
@@ -116,10 +121,13 @@ def main() -> None:
         ("profile page", lambda: cw_client.get(f"/refugees/{target.pk}/")),
     ]
     print(f"\nrefugees in the database: {total:,}   (median of {RUNS} runs, server time in process)")
-    print(f"{'page':<40} {'median ms':>10} {'queries':>8}")
+    print(f"machine: {os.cpu_count()} cores, {load()}")
+    print("(cpu ms: CPU time of the Django process only, not PostgreSQL's; it is less affected by other load)")
+    print(f"{'page':<40} {'median ms':>10} {'cpu ms':>8} {'queries':>8}")
     for label, fn in figures:
-        ms, queries = median_ms(fn)
-        print(f"{label:<40} {ms:>10.1f} {queries:>8}")
+        ms, cpu_ms, queries = median_ms(fn)
+        print(f"{label:<40} {ms:>10.1f} {cpu_ms:>8.1f} {queries:>8}")
+    print(load())
 
     # Import: 2,000 rows validated (dry run) then committed, rolled back afterwards.
     rows = 2000
@@ -230,6 +238,7 @@ def main() -> None:
         f"({sum(1 for r in result.rows if r.duplicate_ids)} rows flagged as probable duplicates of registered "
         f"people, {sum(1 for r in result.rows if r.file_duplicate_lines)} of other rows of the file)"
     )
+    print(load())
 
 
 if __name__ == "__main__":
