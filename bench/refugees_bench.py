@@ -114,6 +114,10 @@ def main() -> None:
         ("list page (manager, all offices)", lambda: client.get("/refugees/")),
         ("list page (caseworker, own office)", lambda: cw_client.get("/refugees/")),
         ("list page, filtered + sorted", lambda: client.get("/refugees/?nationality=SY&sex=F&age=18-59&sort=-intake")),
+        (
+            "list page, rare filter combination",
+            lambda: client.get("/refugees/?nationality=ML&sex=F&status=trained&legal_status=asylum_seeker"),
+        ),
         ("search by partial name 'moham'", lambda: client.get("/refugees/?q=moham")),
         ("search by partial name 'ngom'", lambda: cw_client.get("/refugees/?q=ngom")),
         ("search Arabic 'محمد'", lambda: client.get("/refugees/?q=محمد")),

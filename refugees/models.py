@@ -137,6 +137,9 @@ class Refugee(TimeStampedModel):
             models.Index(
                 fields=["office", "last_name_latin", "first_name_latin", "id"], name="refugee_office_name_order"
             ),
+            # The list's filters: a rare nationality (with sex and age bracket), a rare status.
+            models.Index(fields=["nationality", "sex", "date_of_birth"], name="refugee_nationality_sex_birth"),
+            models.Index(fields=["status", "office"], name="refugee_status_office"),
         ]
 
     def __str__(self) -> str:
