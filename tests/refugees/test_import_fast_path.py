@@ -2,7 +2,7 @@
 accepts it with the same cleaned data (otherwise the form runs and gives its own errors)."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from refugees.importing import COLUMNS, _row_data, row_checkers
@@ -121,6 +121,7 @@ def test_the_fast_path_takes_an_ordinary_row(checkers):
 @given(overrides=ROWS)
 def test_whatever_the_fast_path_accepts_the_form_accepts_identically(checkers, overrides):
     accepted, valid, cleaned = _check(checkers, overrides)
+    event("fast path: accepted" if accepted is not None else "fast path: left to the form")
     if accepted is not None:
         assert valid, cleaned
         assert accepted == cleaned
@@ -134,3 +135,43 @@ def test_the_import_checks_number_and_phone_formats_like_the_form(checkers, colu
     accepted, valid, errors = _check(checkers, {column: value})
     assert accepted is None and not valid
     assert column in errors
+
+
+# Mostly valid values, in the spellings a spreadsheet has: most combinations are accepted by
+# the fast path, so the comparison above is exercised on many accepted rows.
+PLAUSIBLE = {
+    "unhcr_individual_number": ["rab 25c10002", " RAB25C10003 ", "cas-25a00001", "RAB-25C99999"],
+    "unhcr_case_number": ["", "RAB-25C10001", "rab25c10009", "R-1"],
+    "first_name_latin": ["Jean-Pierre", "O'Neil", "Zoë", "Ali  Hassan", "Ab.d"],
+    "last_name_latin": ["Mbaye", "Al Halabi", "Ngoma", "d'Almeida"],
+    "first_name_ar": ["", "محمد", "عبد الله", "Ali"],
+    "last_name_ar": ["", "الحلبي"],
+    "sex": ["F", "M", "f", "male", "Femme"],
+    "date_of_birth": ["", "1992-03-04", "04/03/1992", "1900-01-01", "1992-3-4"],
+    "birth_year": ["", "1992", "1980", "1992.0"],
+    "date_of_birth_estimated": ["", "oui", "x", "no", "نعم"],
+    "nationality": ["SY", "sy", "CF", "ML"],
+    "legal_status": ["refugee", "Asylum_Seeker"],
+    "arrival_date": ["", "2016-09-01", "01/09/2016", "1899-01-01"],
+    "city": ["", "rabat", "Fès", "وجدة", "Casablanca", " tanger "],
+    "phone": ["", "06 12 34 56 78", "+212 5 37 00 00 00", "00212612345678", "+33612345678", "0412345678"],
+    "languages": ["", "ar", "ar,fr", "ary, en", "ar,,fr"],
+    "education_level": ["", "university", "NONE"],
+    "previous_occupation": ["", "Baker", "x" * 200, "x" * 201],
+    "skills": ["", "Pastry, sewing"],
+    "household_size": ["1", "50", "", "7", "07"],
+    "specific_needs": ["", "disability", "single_parent,woman_at_risk"],
+    "referral_source": ["unhcr", "self", "ANAPEC"],
+    "intake_date": ["2025-11-02", "01/01/2018", "2018-01-01", "2025-11-02 "],
+    "office": ["", "rabat", "RABAT", "oujda"],
+}
+
+
+@FUZZ
+@given(overrides=st.fixed_dictionaries({k: st.sampled_from(v) for k, v in PLAUSIBLE.items()}))
+def test_plausible_rows_agree_too(checkers, overrides):
+    accepted, valid, cleaned = _check(checkers, overrides)
+    event("fast path: accepted" if accepted is not None else "fast path: left to the form")
+    if accepted is not None:
+        assert valid, cleaned
+        assert accepted == cleaned
