@@ -36,7 +36,7 @@ from refugees.forms import (
 )
 from refugees.models import DuplicateConfirmation, Refugee
 from refugees.selectors import probable_duplicates, probe_for, refugees_sharing_with
-from refugees.timeline import refugee_changes, related_changes
+from refugees.timeline import profile_consents, refugee_changes, related_changes, share_queries
 
 # The list counts at most this many matches: an exact COUNT(*) over 100,000 rows costs more
 # than the page itself, and nobody pages through 40 pages of a broad search (they refine it).
@@ -88,10 +88,13 @@ def refugee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     refugee = refugee_for_user(request.user, pk)
     services.profile_view_record(refugee=refugee, by=request.user)
     manager = is_manager(request.user)
+    # The cards and the timeline providers (this app's, projects', funding's) fetch the
+    # consents, the history and the person's projects once for the whole page.
+    share_queries(refugee)
     context = {
         "refugee": refugee,
         "events": timeline.events_for(refugee, request.user),
-        "consents": refugee.consents.select_related("partner", "recorded_by", "withdrawn_recorded_by"),
+        "consents": profile_consents(refugee),
         "documents": refugee.documents.select_related("uploaded_by"),
         "note_form": NoteForm(),
         "manager": manager,
