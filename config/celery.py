@@ -28,6 +28,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(day_of_month=5, month_of_year="1,4,7,10", hour=6, minute=0),
     },
     # reports: runs requested while the broker was down are sent when it is back
+    # refugees: import files uploaded for a preview and never confirmed
+    "refugees-discard-abandoned-imports": {
+        "task": "refugees.tasks.discard_abandoned_imports",
+        "schedule": crontab(minute=40),
+    },
     "reports-requeue-pending-runs": {
         "task": "reports.tasks.requeue_pending_runs",
         "schedule": crontab(minute="*/2"),

@@ -184,6 +184,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # only streamed by views that check access. See core.storage.private_storage.
 PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 10)
+# Import files uploaded for a preview and never confirmed are deleted after this many hours.
+REFUGEE_IMPORT_UPLOAD_MAX_AGE_HOURS = env_int("REFUGEE_IMPORT_UPLOAD_MAX_AGE_HOURS", 24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = (MAX_UPLOAD_MB + 1) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

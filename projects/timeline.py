@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy
 
 from core.registry import TimelineEvent
 from core.roles import Role, has_role
-from projects.models import Attendance, CommitteeDecision, ProjectMember, ProjectTransition
-from projects.selectors import refugee_funnel
+from projects.models import Attendance, CommitteeDecision, ProjectStatus, ProjectTransition, Session
+from projects.selectors import FunnelStep
+from refugees.timeline import shared
 
 FUNNEL_LABELS = {
     "awareness": gettext_lazy("Attended an awareness session"),
@@ -24,8 +25,11 @@ def _can_open(user) -> bool:
 
 
 def project_timeline(refugee, user) -> Iterable[TimelineEvent]:
+    """Four queries at most, two for a person without a project; the path (funnel) is read
+    from the same rows as ``selectors.refugee_funnel`` reads in the database."""
     link = _can_open(user)
-    for att in Attendance.objects.filter(refugee=refugee).select_related("session"):
+    attendance = list(Attendance.objects.filter(refugee=refugee).select_related("session"))
+    for att in attendance:
         s = att.session
         yield TimelineEvent(
             when=s.date,
@@ -34,7 +38,10 @@ def project_timeline(refugee, user) -> Iterable[TimelineEvent]:
             detail=s.topic,
             url=reverse("projects:session_detail", args=[s.pk]) if link else "",
         )
-    for m in ProjectMember.objects.filter(refugee=refugee).select_related("project"):
+    members = shared(
+        refugee, "project_memberships", lambda: list(refugee.project_memberships.select_related("project"))
+    )
+    for m in members:
         p = m.project
         yield TimelineEvent(
             when=p.created_at,
@@ -43,7 +50,14 @@ def project_timeline(refugee, user) -> Iterable[TimelineEvent]:
             detail=p.title + (" · " + _("lead") if m.is_lead else ""),
             url=reverse("projects:detail", args=[p.pk]) if link else "",
         )
-    for t in ProjectTransition.objects.filter(project__members__refugee=refugee).select_related("project"):
+    project_ids = [m.project_id for m in members]
+    transitions, decisions = [], []
+    if project_ids:
+        transitions = list(ProjectTransition.objects.filter(project_id__in=project_ids).select_related("project"))
+        decisions = list(
+            CommitteeDecision.objects.filter(item__project_id__in=project_ids).select_related("item__project")
+        )
+    for t in transitions:
         yield TimelineEvent(
             when=t.at,
             kind="project",
@@ -52,7 +66,7 @@ def project_timeline(refugee, user) -> Iterable[TimelineEvent]:
             detail=t.comment,
             url=reverse("projects:detail", args=[t.project_id]) if link else "",
         )
-    for d in CommitteeDecision.objects.filter(item__project__members__refugee=refugee).select_related("item__project"):
+    for d in decisions:
         yield TimelineEvent(
             when=d.decided_at,
             kind="committee",
@@ -60,7 +74,7 @@ def project_timeline(refugee, user) -> Iterable[TimelineEvent]:
             detail=d.item.project.reference,
             url=reverse("projects:detail", args=[d.item.project_id]) if link else "",
         )
-    steps = refugee_funnel(refugee)
+    steps = _funnel(attendance, transitions, decisions)
     reached = [s for s in steps if s.reached]
     if reached:
         yield TimelineEvent(
@@ -70,3 +84,25 @@ def project_timeline(refugee, user) -> Iterable[TimelineEvent]:
             detail=" → ".join(str(FUNNEL_LABELS[s.key]) for s in reached),
             extra={"steps": steps},
         )
+
+
+def _funnel(attendance, transitions, decisions) -> list[FunnelStep]:
+    """``selectors.refugee_funnel`` from the rows the timeline has already fetched."""
+    awareness = min((a.session.date for a in attendance if a.session.kind == Session.Kind.AWARENESS), default=None)
+
+    def first_move(status):
+        return min((t.at for t in transitions if t.to_status == status), default=None)
+
+    applied, funded = first_move(ProjectStatus.SUBMITTED), first_move(ProjectStatus.FUNDED)
+    decision = max(decisions, key=lambda d: d.decided_at, default=None)
+    return [
+        FunnelStep("awareness", awareness is not None, awareness),
+        FunnelStep("applied", applied is not None, applied),
+        FunnelStep(
+            "decision",
+            decision is not None,
+            decision.decided_at if decision else None,
+            decision.get_decision_display() if decision else "",
+        ),
+        FunnelStep("funded", funded is not None, funded),
+    ]

@@ -6,6 +6,7 @@ from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -28,22 +29,37 @@ SORTS = {
 
 class FastSelect(forms.Select):
     """A <select> rendered in Python: the nationality list has 250 options, and the
-    template-per-option rendering of Django's widget would dominate the list page's time."""
+    template-per-option rendering of Django's widget would dominate the list page's time.
+
+    With ``cache_key`` (fixed choices, not a queryset), the escaped, translated options are
+    built once per language and reused: only the ``selected`` mark changes per request.
+    """
+
+    _options_cache: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+
+    def __init__(self, *args, cache_key: str = "", **kwargs):
+        self.cache_key = cache_key
+        super().__init__(*args, **kwargs)
+
+    def _options(self) -> list[tuple[str, str, str]]:
+        key = (self.cache_key, get_language() or "")
+        options = self._options_cache.get(key) if self.cache_key else None
+        if options is None:
+            options = []
+            for value, label in self.choices:
+                plain = format_html('<option value="{}">{}</option>', value, label)
+                chosen = format_html('<option value="{}" selected>{}</option>', value, label)
+                options.append((str(value), plain, chosen))
+            if self.cache_key:
+                self._options_cache[key] = options
+        return options
 
     def render(self, name, value, attrs=None, renderer=None):
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
         selected = "" if value is None else str(value[0] if isinstance(value, list | tuple) and value else value)
-        options = [
-            format_html(
-                '<option value="{}"{}>{}</option>',
-                key,
-                mark_safe(" selected") if str(key) == selected else "",
-                label,
-            )
-            for key, label in self.choices
-        ]
-        return format_html("<select{}>{}</select>", flatatt(final), mark_safe("".join(options)))
+        html = "".join(chosen if key == selected else plain for key, plain, chosen in self._options())
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(html))
 
 
 class RefugeeFilter(django_filters.FilterSet):
@@ -82,9 +98,14 @@ class RefugeeFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if not show_office:
             del self.filters["office"]
-        for field in self.form.fields.values():
+        for name, field in self.form.fields.items():
             if isinstance(field.widget, forms.Select):
-                field.widget = FastSelect(attrs={"class": "form-select form-select-sm"}, choices=field.choices)
+                fixed = not isinstance(field, forms.ModelChoiceField)
+                field.widget = FastSelect(
+                    attrs={"class": "form-select form-select-sm"},
+                    choices=field.choices,
+                    cache_key=name if fixed else "",
+                )
             else:
                 field.widget.attrs.setdefault("class", "form-control form-control-sm")
 

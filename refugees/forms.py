@@ -18,11 +18,12 @@ from core.roles import Role, is_manager
 from refugees.models import Consent, Language, Refugee, RefugeeDocument, SpecificNeed
 from refugees.names import has_arabic
 from refugees.services import PROFILE_FIELDS
-from refugees.validators import normalise_phone, normalise_unhcr_number
+from refugees.validators import normalise_phone, normalise_unhcr_number, validate_phone, validate_unhcr_number
 
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 PROGRAMME_START = datetime.date(2018, 1, 1)
 NAME_PUNCTUATION = set(" -'.\u2019")
+IMPORT_DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 class DateInput(forms.DateInput):
@@ -268,12 +269,31 @@ class RefugeeImportRowForm(RefugeeForm):
         )
         self.fields["office"] = LookupChoiceField(lookup=offices, required=False, label=capfirst(_("office")))
         self.fields["intake_date"].required = True
+        # The documented formats, whatever the user's language (a French user's 05/06 is
+        # the same day as an English user's).
+        for name in ("date_of_birth", "arrival_date", "intake_date"):
+            self.fields[name].input_formats = IMPORT_DATE_FORMATS
 
+    # The model's validators (format of the numbers and the phone) run in the profile
+    # form's model validation, which this form skips (see _post_clean): run them here.
     def clean_unhcr_individual_number(self) -> str:
         number = normalise_unhcr_number(self.cleaned_data.get("unhcr_individual_number", ""))
+        validate_unhcr_number(number)
         if number in self.existing_numbers:
             raise ValidationError(_("A profile with this UNHCR number already exists."), code="unhcr_exists")
         return number
+
+    def clean_unhcr_case_number(self) -> str:
+        number = super().clean_unhcr_case_number()
+        if number:
+            validate_unhcr_number(number)
+        return number
+
+    def clean_phone(self) -> str:
+        phone = super().clean_phone()
+        if phone:
+            validate_phone(phone)
+        return phone
 
     def clean_office(self):
         office = self.cleaned_data.get("office")
@@ -292,10 +312,10 @@ class RefugeeImportRowForm(RefugeeForm):
         return data
 
     def _post_clean(self):
-        # The form fields carry the model's validators, lengths and choices, and the
-        # lookups above already resolved city and office: skip the model's per-row
-        # queries (foreign key existence, check constraints) so a big file stays fast.
-        # The database constraints still guard the commit.
+        # The form fields carry the model's lengths and choices, the clean methods above its
+        # validators, and the lookups already resolved city and office: skip the model's
+        # per-row queries (foreign key existence, check constraints) so a big file stays
+        # fast. The database constraints still guard the commit.
         pass
 
     def profile_data(self) -> dict:

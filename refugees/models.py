@@ -5,6 +5,7 @@ Every change to a profile, a consent or a document is kept by django-simple-hist
 """
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -84,10 +85,16 @@ class Refugee(TimeStampedModel):
     last_name_ar = models.CharField(_("last name (Arabic script)"), max_length=100, blank=True)
     # Normalised name (see refugees.names), maintained by the services for search and
     # duplicate detection. Not shown to users.
-    name_key = models.CharField(max_length=250, blank=True, db_index=True, editable=False)
+    # Indexed in Meta: a plain b-tree for the import's equality look-ups, and a trigram index
+    # (migration 0002) for search and similarity; no prefix (pattern-ops) index, nothing uses it.
+    name_key = models.CharField(max_length=250, blank=True, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
-    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    # Small integers whose lower bounds are the Meta check constraints (a "positive" field
+    # would add a second, weaker check in the database).
+    birth_year = models.SmallIntegerField(
+        _("year of birth"), null=True, blank=True, validators=[MinValueValidator(1900)]
+    )
     date_of_birth_estimated = models.BooleanField(_("date of birth is estimated"), default=False)
     nationality = CountryField(_("nationality"))
     legal_status = models.CharField(_("legal status"), max_length=20, choices=LegalStatus.choices)
@@ -99,7 +106,7 @@ class Refugee(TimeStampedModel):
     education_level = models.CharField(_("education level"), max_length=20, choices=EducationLevel.choices, blank=True)
     previous_occupation = models.CharField(_("previous occupation"), max_length=200, blank=True)
     skills = models.TextField(_("skills"), blank=True)
-    household_size = models.PositiveSmallIntegerField(_("household size"), default=1)
+    household_size = models.SmallIntegerField(_("household size"), default=1, validators=[MinValueValidator(1)])
     specific_needs = models.JSONField(_("specific needs"), default=list, blank=True)
     referral_source = models.CharField(_("referral source"), max_length=20, choices=ReferralSource.choices)
     intake_date = models.DateField(_("intake date"))
@@ -117,7 +124,9 @@ class Refugee(TimeStampedModel):
     )
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    # Nothing looks the history up by number or name key: no indexes on them there (the
+    # import writes a history row per person).
+    history = HistoricalRecords(no_db_index=["unhcr_individual_number", "name_key"])
 
     class Meta:
         ordering = ["last_name_latin", "first_name_latin", "pk"]
@@ -137,6 +146,10 @@ class Refugee(TimeStampedModel):
             models.Index(
                 fields=["office", "last_name_latin", "first_name_latin", "id"], name="refugee_office_name_order"
             ),
+            # The list's filters: a rare nationality (with sex and age bracket), a rare status.
+            models.Index(fields=["nationality", "sex", "date_of_birth"], name="refugee_nationality_sex_birth"),
+            models.Index(fields=["status", "office"], name="refugee_status_office"),
+            models.Index(fields=["name_key"], name="refugee_name_key"),
         ]
 
     def __str__(self) -> str:

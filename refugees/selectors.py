@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -93,15 +94,42 @@ def probable_duplicates_bulk(probes: Sequence[DuplicateProbe]) -> dict[int, list
     return _probable_duplicates_in_python(todo)
 
 
+class _KeyMatcher:
+    """pg_trgm's ``similarity(a, b) >= NAME_SIMILARITY``, in Python, of probe keys against a
+    set of stored name keys, through an inverted trigram index (each probe key only meets
+    the keys it shares a trigram with). Results are memoised: an import repeats names."""
+
+    def __init__(self, keys: Iterable[str]):
+        self.grams = {key: trigrams(key) for key in keys if key}
+        self.inverted: dict[str, list[str]] = defaultdict(list)
+        for key, gs in self.grams.items():
+            for g in gs:
+                self.inverted[g].append(key)
+        self._memo: dict[str, list[str]] = {}
+
+    def similar(self, probe_key: str) -> list[str]:
+        if probe_key not in self._memo:
+            probe_grams = trigrams(probe_key)
+            shared = Counter(key for g in probe_grams for key in self.inverted.get(g, ()))
+            self._memo[probe_key] = [
+                key for key, n in shared.items() if n / (len(probe_grams) + len(self.grams[key]) - n) >= NAME_SIMILARITY
+            ]
+        return self._memo[probe_key]
+
+    def keys_for(self, probe: DuplicateProbe) -> set[str]:
+        return {key for probe_key in {probe.key, probe.key_ar} - {""} for key in self.similar(probe_key)}
+
+
 def _probable_duplicates_in_python(todo: list[tuple[int, DuplicateProbe]]) -> dict[int, list[int]]:
     """The same test as pg_trgm's ``similarity()``, computed in Python over the people born
-    in the probes' years, through an inverted trigram index of their distinct name keys.
+    in the probes' years.
 
     Used on SQLite, and on PostgreSQL for big batches (an import of thousands of rows):
-    one query instead of one GIN index scan per row.
+    two queries instead of one GIN index scan per row. On PostgreSQL the first query returns
+    the distinct name keys of the people born in those years (a few hundred or thousand
+    keys, hashed in the database), the probes are matched against them in Python, and the
+    second query fetches only the people whose key matched.
     """
-    from collections import Counter, defaultdict
-
     from django.db.models.functions import Coalesce, ExtractYear
 
     years: set[int] = set()
@@ -109,17 +137,27 @@ def _probable_duplicates_in_python(todo: list[tuple[int, DuplicateProbe]]) -> di
         years.update((p.birth_year - 1, p.birth_year, p.birth_year + 1))
     people: dict[str, list[tuple[int, int]]] = defaultdict(list)
     if connection.vendor == "postgresql":
-        # Grouped by name key in the database: a few thousand rows instead of 100,000.
-        sql = """
-            SELECT name_key, array_agg(id), array_agg(y) FROM (
-                SELECT id, name_key, COALESCE(EXTRACT(YEAR FROM date_of_birth)::int, birth_year) AS y
-                FROM refugees_refugee WHERE anonymised_at IS NULL AND name_key <> ''
-            ) r WHERE y = ANY(%s) GROUP BY name_key
-        """
         with connection.cursor() as cursor:
-            cursor.execute(sql, [sorted(years)])
-            for key, pks, ys in cursor.fetchall():
-                people[key] = list(zip(pks, ys, strict=True))
+            cursor.execute(
+                """SELECT name_key FROM refugees_refugee
+                    WHERE anonymised_at IS NULL AND name_key <> ''
+                      AND COALESCE(EXTRACT(YEAR FROM date_of_birth)::int, birth_year) = ANY(%s)
+                    GROUP BY name_key""",
+                [sorted(years)],
+            )
+            matcher = _KeyMatcher(key for (key,) in cursor.fetchall())
+            wanted = set().union(*(matcher.keys_for(p) for _i, p in todo))
+            if not wanted:
+                return {}
+            cursor.execute(
+                """SELECT id, name_key, y FROM (
+                        SELECT id, name_key, COALESCE(EXTRACT(YEAR FROM date_of_birth)::int, birth_year) AS y
+                        FROM refugees_refugee WHERE anonymised_at IS NULL AND name_key = ANY(%s)
+                    ) r WHERE y = ANY(%s)""",
+                [sorted(wanted), sorted(years)],
+            )
+            for pk, key, year in cursor.fetchall():
+                people[key].append((pk, year))
     else:
         rows = (
             Refugee.objects.filter(anonymised_at__isnull=True)
@@ -130,24 +168,45 @@ def _probable_duplicates_in_python(todo: list[tuple[int, DuplicateProbe]]) -> di
         for pk, key, year in rows.iterator(chunk_size=10000):
             if key:
                 people[key].append((pk, year))
-    grams = {key: trigrams(key) for key in people}
-    inverted: dict[str, list[str]] = defaultdict(list)
-    for key, gs in grams.items():
-        for g in gs:
-            inverted[g].append(key)
+        matcher = _KeyMatcher(people)
     found: dict[int, list[int]] = {}
     for i, p in todo:
-        matches: set[int] = set()
-        for probe_key in {p.key, p.key_ar} - {""}:
-            probe_grams = trigrams(probe_key)
-            shared = Counter(key for g in probe_grams for key in inverted.get(g, ()))
-            for key, n in shared.items():
-                if n / (len(probe_grams) + len(grams[key]) - n) < NAME_SIMILARITY:
-                    continue
-                matches.update(pk for pk, year in people[key] if pk != p.exclude_pk and abs(year - p.birth_year) <= 1)
+        matches = {
+            pk
+            for key in matcher.keys_for(p)
+            for pk, year in people.get(key, ())
+            if pk != p.exclude_pk and abs(year - p.birth_year) <= 1
+        }
         if matches:
             found[i] = sorted(matches)
     return found
+
+
+def probable_duplicates_within(probes: Sequence[DuplicateProbe]) -> dict[int, list[int]]:
+    """Rows of one batch (an import file) that resemble each other, by index.
+
+    The same rule as against the registry: born within a year and a similar name, where a
+    row's Latin key (what would be stored) is compared with the other row's Latin and
+    Arabic keys. Symmetric: if row 3 resembles row 7, each lists the other.
+    """
+    todo = [(i, p) for i, p in enumerate(probes) if p.birth_year and (p.key or p.key_ar)]
+    # One matcher per year of birth: a row only meets the rows born within a year of it.
+    stored: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for i, p in todo:
+        if p.key:
+            stored[p.birth_year][p.key].append(i)
+    matchers = {year: _KeyMatcher(keys) for year, keys in stored.items()}
+    pairs: dict[int, set[int]] = defaultdict(set)
+    for i, p in todo:
+        for year in (p.birth_year - 1, p.birth_year, p.birth_year + 1):
+            if year not in matchers:
+                continue
+            for key in matchers[year].keys_for(p):
+                for j in stored[year][key]:
+                    if j != i:
+                        pairs[i].add(j)
+                        pairs[j].add(i)
+    return {i: sorted(js) for i, js in sorted(pairs.items())}
 
 
 def probable_duplicates(probe: DuplicateProbe, *, confirmed: Iterable[int] = ()) -> list[Refugee]:

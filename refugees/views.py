@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.db.models.functions import Upper
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,11 +36,12 @@ from refugees.forms import (
 )
 from refugees.models import DuplicateConfirmation, Refugee
 from refugees.selectors import probable_duplicates, probe_for, refugees_sharing_with
-from refugees.timeline import refugee_changes, related_changes
+from refugees.timeline import profile_consents, refugee_changes, related_changes, share_queries
 
 # The list counts at most this many matches: an exact COUNT(*) over 100,000 rows costs more
-# than the page itself, and nobody pages through 400 pages.
-LIST_COUNT_CAP = 10_000
+# than the page itself, and nobody pages through 40 pages of a broad search (they refine it).
+LIST_COUNT_CAP = 1_000
+NAME_KEYS = ("last_name_latin", "first_name_latin", "pk")
 
 
 class CappedPaginator(Paginator):
@@ -58,16 +60,23 @@ def refugee_list(request: HttpRequest) -> HttpResponse:
     filterset = RefugeeFilter(request.GET or None, queryset=qs, show_office=manager)
     result = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
     sort = request.GET.get("sort") or "name"
+    if "sort" not in request.GET:
+        result = result.order_by(*NAME_KEYS)
+    paginator = CappedPaginator(result, settings.PAGINATE_BY)
     if request.GET.get("q", "").strip() and sort in ("name", "-name"):
-        # With a search, sort the (few) matches instead of walking the name index until
-        # 25 of them turn up (slow when the matches sort late: "Ngoma" in 100,000 rows).
-        keys = [Upper("last_name_latin"), Upper("first_name_latin"), "pk"]
-        result = result.order_by(
-            *(keys if sort == "name" else [k.desc() if hasattr(k, "desc") else "-pk" for k in keys])
-        )
-    elif "sort" not in request.GET:
-        result = result.order_by("last_name_latin", "first_name_latin", "pk")
-    page = CappedPaginator(result, settings.PAGINATE_BY).get_page(request.GET.get("page"))
+        # A search sorted by name: the (capped) count, needed for the pages anyway, says how
+        # broad it is. Few matches: sort them (walking the name index until 25 of them turn
+        # up is slow when they sort late, "Ngoma"). Many (more than the cap, so at least 1%
+        # of the people): walk the name index, 25 matches come within a few thousand entries,
+        # instead of fetching and sorting every match ("mohamed").
+        desc = sort == "-name"
+        if paginator.count < LIST_COUNT_CAP:
+            keys = [Upper("last_name_latin"), Upper("first_name_latin"), F("pk")]
+            result = result.order_by(*(k.desc() if desc else k.asc() for k in keys))
+        else:
+            result = result.order_by(*(f"-{k}" if desc else k for k in NAME_KEYS))
+        paginator.object_list = result
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "refugees/list.html",
@@ -79,10 +88,13 @@ def refugee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     refugee = refugee_for_user(request.user, pk)
     services.profile_view_record(refugee=refugee, by=request.user)
     manager = is_manager(request.user)
+    # The cards and the timeline providers (this app's, projects', funding's) fetch the
+    # consents, the history and the person's projects once for the whole page.
+    share_queries(refugee)
     context = {
         "refugee": refugee,
         "events": timeline.events_for(refugee, request.user),
-        "consents": refugee.consents.select_related("partner", "recorded_by", "withdrawn_recorded_by"),
+        "consents": profile_consents(refugee),
         "documents": refugee.documents.select_related("uploaded_by"),
         "note_form": NoteForm(),
         "manager": manager,

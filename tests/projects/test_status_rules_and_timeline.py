@@ -7,6 +7,7 @@ import pytest
 from core.registry import timeline
 from projects import services
 from projects.models import CommitteeDecision, ProjectOutcome
+from projects.selectors import refugee_funnel
 from refugees.models import Refugee, RefugeeStatus
 from refugees.services import refugee_refresh_status
 from tests.factories.projects import AttendanceFactory
@@ -60,4 +61,5 @@ def test_the_timeline_shows_sessions_membership_moves_and_decisions(scored_item,
     assert {"session", "project", "committee", "funnel"} <= set(kinds)
     funnel = next(e for e in events if e.kind == "funnel")
     assert [s.reached for s in funnel.extra["steps"]] == [True, True, True, True]
+    assert funnel.extra["steps"] == refugee_funnel(lead)  # read from the timeline's rows, same answer
     assert all(e.url == "" for e in timeline.events_for(lead, chair) if e.kind == "session")

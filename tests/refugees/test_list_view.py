@@ -109,3 +109,18 @@ def test_it_caps_the_count_of_a_huge_result(client_for, manager, office_rabat, m
         pk__in=list(RefugeeFactory._meta.model.objects.values_list("pk", flat=True)[:3])
     ).delete()
     assert "data-capped" not in client_for(manager).get(URL).content.decode()
+
+
+@pytest.mark.parametrize("cap", [3, 1000])
+def test_a_search_is_sorted_by_name_whether_broad_or_narrow(client_for, manager, office_rabat, monkeypatch, cap):
+    """Broad searches (count at the cap) walk the name index, narrow ones sort the matches:
+    the user sees the same order either way."""
+    from refugees import views
+
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", cap)
+    for last in ["Zaki", "Amrani", "Mansour", "Haddad", "Bennani"]:
+        RefugeeFactory(office=office_rabat, first_name_latin="Mohamed", last_name_latin=last)
+    for sort, expected in [("name", ["Amrani", "Bennani", "Haddad"]), ("-name", ["Zaki", "Mansour", "Haddad"])]:
+        response = client_for(manager).get(URL, {"q": "mohamed", "sort": sort})
+        names = [r.last_name_latin for r in response.context["page_obj"]]
+        assert names[:3] == expected

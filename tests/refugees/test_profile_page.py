@@ -79,10 +79,51 @@ def test_its_query_count_does_not_grow_with_history(client_for, manager, rabat_r
         client.get(_url(rabat_refugee))
     for size in range(2, 40):
         refugee_update(refugee=rabat_refugee, by=manager, data={"household_size": size})
-    # The registry's own queries plus the timeline providers of projects and funding.
-    with django_assert_max_num_queries(30), CaptureQueriesContext(connection) as long:
+    # Session and user (3), the person, the view log, notes, consents (shared by the card and
+    # the timeline), the documents' and the profile's history (shared with the manager's
+    # history cards), the consents' history, documents, attendance and projects (shared by
+    # the projects and funding providers), the user's office in the menu, session save (3).
+    with django_assert_max_num_queries(17), CaptureQueriesContext(connection) as long:
         client.get(_url(rabat_refugee))
     assert len(long) == len(short)
+
+
+def test_its_query_count_is_the_same_for_a_person_with_projects_grants_and_payments(
+    client_for, caseworker, manager, rabat_refugee, django_assert_max_num_queries
+):
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.models import ProjectMember
+    from refugees.services import consent_record, note_add
+    from tests.factories.funding import approved_project, awarded_grant, paid
+    from tests.factories.projects import AttendanceFactory, ProjectMemberFactory
+
+    def a_project_with_a_paid_grant():
+        project = approved_project(office=rabat_refugee.office, members=0)
+        ProjectMemberFactory(project=project, refugee=rabat_refugee)
+        grant = awarded_grant(project=project, by=manager)
+        paid(grant, amount="5000.00", by=caseworker, approver=manager, date=datetime.date(2025, 7, 1))
+        ProjectMember.objects.filter(refugee=rabat_refugee).update(is_active=False)  # room for the next one
+        AttendanceFactory(refugee=rabat_refugee, session__office=rabat_refugee.office)
+        note_add(refugee=rabat_refugee, by=caseworker, text="Visited the workshop")
+        consent_record(
+            refugee=rabat_refugee, by=caseworker, purpose="participation", given_on=rabat_refugee.intake_date
+        )
+
+    client = client_for(caseworker)
+    a_project_with_a_paid_grant()
+    with CaptureQueriesContext(connection) as one:
+        body = client.get(_url(rabat_refugee)).content.decode()
+    assert "5000" in body.replace("\u202f", "").replace(" ", "").replace(",", "")
+    a_project_with_a_paid_grant()
+    # 16 as above for a caseworker, plus the projects' moves and committee decisions (2) and
+    # the grants, payments and visits of the person's projects (3).
+    with django_assert_max_num_queries(21), CaptureQueriesContext(connection) as two:
+        client.get(_url(rabat_refugee))
+    assert len(two) == len(one)
 
 
 def test_it_shows_consent_and_document_changes_to_managers(client_for, caseworker, manager, rabat_refugee):
