@@ -275,22 +275,53 @@ ROLE_PAGES: dict[str, list[Page]] = {
     "admin_user": ["home", "password_change"],
 }
 
+# Forms also checked with their errors shown: the form (a CSS selector on the page) is
+# sent empty, as a person who presses the button too early does.
+FORMS_SENT_EMPTY: dict[str, list[tuple[Page, str]]] = {
+    "caseworker": [
+        ("refugees:create", "main form"),
+        ("projects:create", "main form"),
+        (project_page, "#line-form"),
+        (study_form, "main form"),
+        (payment_form, "main form"),
+        (visit_form, "main form.visit-form"),
+    ],
+    "manager": [("funding:grant_create", "main form")],
+    "committee_member": [(scoring_form, "#score-form")],
+    "partner_unhcr": [("reports:run_list", "main form")],
+}
+
 
 def _resolve(pages: list[Page], user=None) -> list[tuple[str, str]]:
     """``(name, path)`` for each listed page: the URL name, or the callable's name."""
     return [(p.__name__, p(user)) if callable(p) else (p, reverse(p)) for p in pages]
 
 
-def _check_all(page, shot, pages: list[tuple[str, str]], lang: str) -> None:
-    """axe on every page; the failure lists the violations of all the pages at once."""
+def _check_all(page, shot, pages: list[tuple[str, str]], lang: str, forms_sent_empty=()) -> None:
+    """axe on every page (and on each form sent empty, with its errors shown); the failure
+    lists the violations of all the pages at once."""
     failures = []
+
+    def check(name: str, path: str) -> None:
+        violations = axe_violations(page)
+        if violations:
+            failures.append(f"{name} ({path}) in {lang}:\n  " + "\n  ".join(map(str, violations)))
+
     for name, path in pages:
         response = page.goto(path)
         assert response is not None and response.ok, f"{name} ({path}) answered {response and response.status}"
         shot(page, f"{lang}-{name}")
-        violations = axe_violations(page)
-        if violations:
-            failures.append(f"{name} ({path}) in {lang}:\n  " + "\n  ".join(map(str, violations)))
+        check(name, path)
+    for (name, path), selector in forms_sent_empty:
+        page.goto(path)
+        form = page.locator(selector)
+        for field in form.locator("input[type=text], input[type=number], textarea").all():
+            if field.is_editable():
+                field.fill("")
+        form.locator("[type=submit]").first.click()
+        page.locator(".invalid-feedback, [role=alert]").first.wait_for()
+        shot(page, f"{lang}-{name}-errors")
+        check(f"{name} with its errors", path)
     assert not failures, "axe-core found serious or critical violations:\n" + "\n".join(failures)
 
 
@@ -314,7 +345,10 @@ def test_it_finds_no_serious_violation_on_public_pages(page, shot, db):
 def test_it_finds_no_serious_violation_on_each_role_pages(request, page, shot, persona):
     user = request.getfixturevalue(persona)
     pages = _resolve(ROLE_PAGES[persona], user)
+    forms = FORMS_SENT_EMPTY.get(persona, [])
+    forms_sent_empty = list(zip(_resolve([p for p, _ in forms], user), [s for _, s in forms], strict=True))
     login(page, user, LANGUAGES[0])
     for lang in LANGUAGES:
+        page.goto("/")  # (a form sent empty may have left the page on a POST-only URL)
         switch_language(page, lang)
-        _check_all(page, shot, pages, lang)
+        _check_all(page, shot, pages, lang, forms_sent_empty)
