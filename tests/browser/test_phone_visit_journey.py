@@ -67,7 +67,10 @@ def test_it_records_a_visit_with_a_photo_on_a_phone_and_releases_the_second_tran
     # 1. From the folded menu to the visits due.
     login(page, caseworker, LANG)
     page.get_by_role("button", name=tr("Toggle navigation", LANG)).tap()
+    # Bootstrap's collapse slides the menu open; tap once it has settled ("show", not "collapsing").
+    page.locator("#main-nav.collapse.show").wait_for()
     page.locator("#nav-items [data-nav='funding_visits']").tap()
+    expect(page).to_have_url(re.compile(r"/funding/visits/due/$"))
     row = page.locator("main tbody tr", has_text=project.reference)
     expect(row).to_contain_text(tr("overdue", LANG))
     assert fits_the_screen(page), "the visits due page scrolls sideways on a phone"
