@@ -115,6 +115,7 @@ def test_it_shows_a_unhcr_officer_a_suppressed_dashboard_and_reports_anapec_cann
     polls = []
     page.on("request", lambda r: polls.append(r.url) if re.search(r"/reports/runs/\d+/status/$", r.url) else None)
     xlsx_run = request_report(page, "xlsx")
+    expect(page.locator("#run-report")).to_have_text(in_lang(REPORT_TITLES["unhcr"]))
     status = page.locator("#run-status")
     expect(status).to_contain_text(in_lang(ReportRun.Status.QUEUED.label))
     expect(status).to_contain_text(tr("Being prepared: this page updates by itself.", LANG))
