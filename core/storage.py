@@ -7,6 +7,7 @@ through :func:`serve_private_file`.
 
 import mimetypes
 
+import filetype
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404
@@ -45,7 +46,15 @@ def serve_private_file(field_file, *, download_name: str | None = None, inline: 
     except FileNotFoundError as exc:
         raise Http404 from exc
     name = download_name or field_file.name.rsplit("/", 1)[-1]
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    content_type = mimetypes.guess_type(name)[0]
+    if content_type is None:
+        # Stored names carry no extension (a photo, a study): read the type from the bytes,
+        # which were checked on upload, so a photo shows inline and a study saves as .pdf.
+        kind = filetype.guess(handle.read(8192))
+        handle.seek(0)
+        if kind is not None:
+            content_type, name = kind.mime, f"{name}.{kind.extension}"
+    content_type = content_type or "application/octet-stream"
     response = FileResponse(handle, as_attachment=not inline, filename=name, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -66,6 +66,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "previous": previous,
         "changes": selectors.report_run_changes(run, previous),
         "titles": REPORT_TITLES,
+        "title": REPORT_TITLES.get(run.code, run.code),
         "can_sign_off": run.status == ReportRun.Status.DONE and not run.is_signed_off and _is_manager(request),
     }
     return render(request, "reports/run_detail.html", context)

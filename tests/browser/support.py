@@ -130,3 +130,36 @@ def axe_violations(page: Page, *, impacts: tuple[str, ...] = BLOCKING_IMPACTS) -
 def assert_accessible(page: Page, what: str) -> None:
     violations = axe_violations(page)
     assert not violations, f"axe-core on {what} ({page.url}):\n" + "\n".join(map(str, violations))
+
+
+def small_pdf(path: Path, text: str = "Etude de faisabilite") -> Path:
+    """A real one-page PDF (what a caseworker scans and attaches), written with pypdf."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    pdf_page = writer.add_blank_page(width=200, height=100)
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    pdf_page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
+    content = DecodedStreamObject()
+    content.set_data(f"BT /F1 12 Tf 10 50 Td ({text}) Tj ET".encode("latin-1"))
+    pdf_page[NameObject("/Contents")] = writer._add_object(content)
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    return path
+
+
+def small_photo(path: Path) -> Path:
+    """A real small JPEG (a photo taken on a visit), written with Pillow."""
+    from PIL import Image
+
+    Image.new("RGB", (64, 48), (180, 120, 60)).save(path, format="JPEG")
+    return path

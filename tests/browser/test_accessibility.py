@@ -1,7 +1,13 @@
 """axe-core on the pages of each role, in French and in Arabic (right to left): no
-serious or critical violation. Add a page to ``ANONYMOUS_PAGES`` or ``ROLE_PAGES``."""
+serious or critical violation. Add a page to ``ANONYMOUS_PAGES`` or ``ROLE_PAGES``.
 
+Every form of the app is listed here (the URLconf's form views, and the forms embedded in
+detail pages: notes, members, budget lines, submission, agenda, scores, decisions,
+approvals, sign-off, dashboard filters), each opened by the role that uses it."""
+
+import datetime
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
@@ -10,8 +16,20 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from core.roles import Role
-from tests.browser.support import assert_accessible, login, switch_language
+from funding.models import Disbursement
+from projects import services as project_services
+from projects.models import LegalForm, ScoringCriterion
+from tests.browser.support import assert_accessible, axe_violations, login, switch_language
 from tests.factories.core import make_user
+from tests.factories.funding import agreement_with_rates, approved_project, awarded_grant, paid
+from tests.factories.projects import (
+    BudgetLineFactory,
+    BusinessProjectFactory,
+    FeasibilityStudyFactory,
+    ProjectMemberFactory,
+    SessionFactory,
+)
+from tests.factories.refugees import ConsentFactory, RefugeeFactory
 
 pytestmark = pytest.mark.browser
 
@@ -37,12 +55,241 @@ ANONYMOUS_PAGES: list[Page] = [
     "password_reset_complete",
 ]
 
+
+# --- the objects behind the form pages ---------------------------------------------------
+
+
+def _manager():
+    return make_user(Role.PROGRAMME_MANAGER)
+
+
+def _refugee(user):
+    return RefugeeFactory(office=user.office)
+
+
+def _draft_project(user, **kw):
+    project = BusinessProjectFactory(office=user.office, created_by=user, **kw)
+    ProjectMemberFactory(project=project, refugee=RefugeeFactory(office=user.office), share_percent=Decimal("60"))
+    BudgetLineFactory(project=project)
+    return project
+
+
+def _grant(user, *, second_pending=False):
+    """A grant of ``user``'s office: two tranches, the first paid and approved (so its
+    follow-up visits are planned); optionally a pending payment awaiting approval."""
+    manager, approver = _manager(), _manager()
+    project = approved_project(office=user.office, approved_amount=Decimal("20000.00"))
+    grant = awarded_grant(
+        project=project,
+        by=manager,
+        amount=Decimal("20000.00"),
+        shares=[(agreement_with_rates(), Decimal("20000.00"))],
+        tranches=[(Decimal("15000.00"), "none"), (Decimal("5000.00"), "satisfactory_visit")],
+    )
+    paid(grant, amount="10000", by=manager, approver=approver)
+    if second_pending:
+        import uuid
+
+        from funding.services import disbursement_record
+
+        disbursement_record(
+            grant=grant,
+            tranche=grant.tranches.get(number=1),
+            date=datetime.date(2025, 7, 2),
+            amount=Decimal("5000"),
+            method="bank_transfer",
+            by=manager,
+            idempotency_key=uuid.uuid4().hex,
+        )
+    return grant
+
+
+def refugee_profile(user) -> str:
+    """The profile, with its note form."""
+    return reverse("refugees:detail", args=[_refugee(user).pk])
+
+
+def refugee_edit(user) -> str:
+    return reverse("refugees:edit", args=[_refugee(user).pk])
+
+
+def consent_form(user) -> str:
+    return reverse("refugees:consent_add", args=[_refugee(user).pk])
+
+
+def consent_withdraw_form(user) -> str:
+    consent = ConsentFactory(refugee=_refugee(user), recorded_by=user)
+    return reverse("refugees:consent_withdraw", args=[consent.refugee_id, consent.pk])
+
+
+def document_form(user) -> str:
+    return reverse("refugees:document_upload", args=[_refugee(user).pk])
+
+
+def anonymise_form(user) -> str:
+    return reverse("refugees:anonymise", args=[RefugeeFactory().pk])
+
+
+def project_page(user) -> str:
+    """A draft: the member, budget line and submission forms."""
+    return reverse("projects:detail", args=[_draft_project(user).pk])
+
+
+def project_edit(user) -> str:
+    return reverse("projects:edit", args=[_draft_project(user).pk])
+
+
+def study_form(user) -> str:
+    return reverse("projects:study_edit", args=[_draft_project(user).pk])
+
+
+def cooperative_form(user) -> str:
+    return reverse("projects:cooperative_edit", args=[_draft_project(user, legal_form=LegalForm.COOPERATIVE).pk])
+
+
+def funded_project_page(user) -> str:
+    """A funded project: the manager's form to close it."""
+    return reverse("projects:detail", args=[approved_project(status="funded").pk])
+
+
+def session_page(user) -> str:
+    """A session with the attendance search showing a result to mark present."""
+    session = SessionFactory(office=user.office, city=user.office.city)
+    RefugeeFactory(office=user.office, first_name_latin="Amina", last_name_latin="Saleh")
+    return reverse("projects:session_detail", args=[session.pk]) + "?q=Saleh"
+
+
+def session_edit(user) -> str:
+    return reverse("projects:session_edit", args=[SessionFactory(office=user.office, city=user.office.city).pk])
+
+
+def grant_page(user) -> str:
+    return reverse("funding:grant_detail", args=[_grant(user).pk])
+
+
+def payment_form(user) -> str:
+    return reverse("funding:disbursement_create", args=[_grant(user).pk])
+
+
+def reversal_form(user) -> str:
+    entry = Disbursement.objects.filter(grant=_grant(user), status=Disbursement.Status.APPROVED).first()
+    return reverse("funding:disbursement_reverse", args=[entry.pk])
+
+
+def visit_form(user) -> str:
+    visit = _grant(user).project.visits.order_by("due_date").first()
+    return reverse("funding:visit_edit", args=[visit.pk])
+
+
+def approval_queue(user) -> str:
+    """The queue with a payment awaiting approval (approve and reject forms)."""
+    _grant(user, second_pending=True)
+    return reverse("funding:approval_queue")
+
+
+def _agenda_item(chair, manager):
+    project = BusinessProjectFactory()
+    ProjectMemberFactory(project=project, refugee=RefugeeFactory(office=project.office))
+    BudgetLineFactory(project=project)
+    FeasibilityStudyFactory(project=project)
+    project_services.project_submit(project=project, by=manager)
+    other = make_user(Role.COMMITTEE_MEMBER, username=f"a11y.member.{project.pk}")
+    sitting = project_services.sitting_create(
+        by=manager, date=datetime.date(2026, 3, 10), chair=chair, members=[chair, other], quorum=2
+    )
+    return project_services.agenda_add(sitting=sitting, project=project, by=manager)
+
+
+def sitting_page(user) -> str:
+    """A sitting with a project on its agenda (and, for a manager, the agenda form)."""
+    return reverse("projects:sitting_detail", args=[_agenda_item(user, _manager()).sitting_id])
+
+
+def scoring_form(user) -> str:
+    """The chair's page of an agenda item: the score, conflict and decision forms."""
+    item = _agenda_item(user, _manager())
+    assert ScoringCriterion.objects.filter(is_active=True).exists()
+    return reverse("projects:item_detail", args=[item.sitting_id, item.pk])
+
+
+def manager_sitting_page(user) -> str:
+    chair = make_user(Role.COMMITTEE_MEMBER, username="a11y.chair")
+    return reverse("projects:sitting_detail", args=[_agenda_item(chair, user).sitting_id])
+
+
+def report_run_page(user) -> str:
+    """A finished run of the programme report: the download link and the sign-off form."""
+    from tests.factories.reports import done_run
+
+    return reverse("reports:run_detail", args=[done_run(code="programme").pk])
+
+
+# A key is a persona fixture's name, optionally with ":part" when its pages are split
+# across tests (so the two test processes share the longest list).
 ROLE_PAGES: dict[str, list[Page]] = {
-    "caseworker": ["home", "password_change", "password_change_done"],
-    "manager": ["home", "password_change"],
-    "committee_member": ["home", "password_change"],
-    "partner_unhcr": ["home", "password_change"],
+    "caseworker": [
+        "home",
+        "password_change",
+        "password_change_done",
+        "refugees:list",
+        "refugees:create",
+        refugee_profile,
+        refugee_edit,
+        consent_form,
+        consent_withdraw_form,
+        document_form,
+        "refugees:import",
+    ],
+    "caseworker:projects": [
+        "projects:list",
+        "projects:create",
+        project_page,
+        project_edit,
+        study_form,
+        cooperative_form,
+        "projects:session_list",
+        "projects:session_create",
+        session_page,
+        session_edit,
+    ],
+    "caseworker:funding": [
+        "funding:grant_list",
+        grant_page,
+        payment_form,
+        reversal_form,
+        "funding:visits_due",
+        visit_form,
+    ],
+    "manager": [
+        "home",
+        "password_change",
+        anonymise_form,
+        "refugees:partner_exports",
+        funded_project_page,
+        "funding:grant_create",
+        approval_queue,
+        "funding:agreement_list",
+        "projects:sitting_list",
+        "projects:sitting_create",
+        manager_sitting_page,
+        "reports:run_list",
+        report_run_page,
+        "reports:dashboard",
+    ],
+    "committee_member": ["home", "password_change", "projects:sitting_list", sitting_page, scoring_form],
+    "partner_unhcr": ["home", "password_change", "reports:run_list", "reports:dashboard"],
     "admin_user": ["home", "password_change"],
+}
+
+# Forms also checked with their errors shown: the form (a CSS selector on the page) is
+# sent empty, as a person who presses the button too early does.
+FORMS_SENT_EMPTY: dict[str, list[tuple[Page, str]]] = {
+    "caseworker": [("refugees:create", "main form")],
+    "caseworker:projects": [("projects:create", "main form"), (project_page, "#line-form"), (study_form, "main form")],
+    "caseworker:funding": [(payment_form, "main form"), (visit_form, "main form.visit-form")],
+    "manager": [("funding:grant_create", "main form")],
+    "committee_member": [(scoring_form, "#score-form")],
+    "partner_unhcr": [("reports:run_list", "main form")],
 }
 
 
@@ -51,11 +298,32 @@ def _resolve(pages: list[Page], user=None) -> list[tuple[str, str]]:
     return [(p.__name__, p(user)) if callable(p) else (p, reverse(p)) for p in pages]
 
 
-def _check_all(page, shot, pages: list[tuple[str, str]], lang: str) -> None:
+def _check_all(page, shot, pages: list[tuple[str, str]], lang: str, forms_sent_empty=()) -> None:
+    """axe on every page (and on each form sent empty, with its errors shown); the failure
+    lists the violations of all the pages at once."""
+    failures = []
+
+    def check(name: str, path: str) -> None:
+        violations = axe_violations(page)
+        if violations:
+            failures.append(f"{name} ({path}) in {lang}:\n  " + "\n  ".join(map(str, violations)))
+
     for name, path in pages:
-        page.goto(path)
+        response = page.goto(path)
+        assert response is not None and response.ok, f"{name} ({path}) answered {response and response.status}"
         shot(page, f"{lang}-{name}")
-        assert_accessible(page, f"{name} ({path}) in {lang}")
+        check(name, path)
+    for (name, path), selector in forms_sent_empty:
+        page.goto(path)
+        form = page.locator(selector)
+        for field in form.locator("input[type=text], input[type=number], textarea").all():
+            if field.is_editable():
+                field.fill("")
+        form.locator("[type=submit]").first.click()
+        page.locator(".invalid-feedback, [role=alert]").first.wait_for()
+        shot(page, f"{lang}-{name}-errors")
+        check(f"{name} with its errors", path)
+    assert not failures, "axe-core found serious or critical violations:\n" + "\n".join(failures)
 
 
 def test_it_finds_no_serious_violation_on_public_pages(page, shot, db):
@@ -76,9 +344,12 @@ def test_it_finds_no_serious_violation_on_public_pages(page, shot, db):
 
 @pytest.mark.parametrize("persona", list(ROLE_PAGES))
 def test_it_finds_no_serious_violation_on_each_role_pages(request, page, shot, persona):
-    user = request.getfixturevalue(persona)
+    user = request.getfixturevalue(persona.split(":")[0])
     pages = _resolve(ROLE_PAGES[persona], user)
+    forms = FORMS_SENT_EMPTY.get(persona, [])
+    forms_sent_empty = list(zip(_resolve([p for p, _ in forms], user), [s for _, s in forms], strict=True))
     login(page, user, LANGUAGES[0])
     for lang in LANGUAGES:
+        page.goto("/")  # (a form sent empty may have left the page on a POST-only URL)
         switch_language(page, lang)
-        _check_all(page, shot, pages, lang)
+        _check_all(page, shot, pages, lang, forms_sent_empty)

@@ -113,6 +113,12 @@ def test_it_runs_the_committee_from_scores_to_minutes(page, shot, agenda, casewo
     expect(page.locator("#score-form")).to_have_count(0)
     expect(page.locator("main")).to_contain_text(tr("Quorum met", lang))
     shot(page, "member-scored")
+    # The member can open the full project file from the agenda item (read only).
+    page.get_by_role("link", name=tr("Open the project file", lang)).click()
+    expect(page.locator("main h1")).to_contain_text(project.reference)
+    expect(page.locator("#budget-table")).to_be_visible()
+    expect(page.get_by_role("link", name=tr("Edit the application", lang))).to_have_count(0)
+    shot(page, "member-reads-the-project-file")
 
     # 2. Another member declares a conflict of interest, then has no way to score.
     switch_user(page, conflicted, lang)

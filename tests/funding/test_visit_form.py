@@ -67,7 +67,11 @@ def test_a_visit_is_recorded_with_checklist_action_points_and_photos(visit, clie
     assert set(visit.checklist.values_list("code", flat=True)) == {"signboard", "stock"}
     assert visit.action_points.get().description == "Open a bank account"
     stored = visit.photos.get()
-    assert client.get(reverse("funding:visit_photo", args=[stored.pk])).status_code == 200
+    photo = client.get(reverse("funding:visit_photo", args=[stored.pk]))
+    assert photo.status_code == 200
+    # Shown in the browser as the image it is (the stored name has no extension).
+    assert photo["Content-Type"] in ("image/jpeg", "image/png")
+    assert photo["Content-Disposition"].startswith("inline;")
     visit.project.refresh_from_db()
     assert visit.project.status == "operating"
 

@@ -37,6 +37,9 @@ def test_it_saves_the_study_and_serves_the_document_to_the_office(draft, client_
     assert study.document.name
     got = client.get(f"/projects/{draft.pk}/study/document/")
     assert got.status_code == 200 and got["Cache-Control"] == "private, no-store"
+    # Saved as a PDF (the stored name has no extension: the type comes from the bytes).
+    assert got["Content-Type"] == "application/pdf"
+    assert f'filename="{draft.reference}-study.pdf"' in got["Content-Disposition"]
     assert b"".join(got.streaming_content).startswith(b"%PDF")
     assert client_for(other_caseworker).get(f"/projects/{draft.pk}/study/document/").status_code == 404
 
