@@ -1,6 +1,7 @@
 """The benchmark dataset for the reports app, generated with set-based SQL on PostgreSQL.
 
-``seed_demo --scale N`` calls ``seed_at_scale(scale=N)``: N x 1,000 refugees, N x 400
+``seed_demo --scale N`` calls ``seed_at_scale(scale=N)``: N x 1,000 refugees in all (the
+people the refugees app's own ``--scale`` seeding made count towards them), N x 400
 projects (one lead member each, a start-up grant each and a reinforcement grant for 3 in
 10), N x 10,000 approved disbursements with their allocations and N x 3,000 follow-up
 visits. ``--scale 100`` gives the issue's 100,000 / 40,000 / 1,000,000 / 300,000.
@@ -32,7 +33,8 @@ def seed_at_scale(*, scale: int, stdout=None) -> None:
     if not offices or not agreements:
         raise RuntimeError("run the core and reports demos first (offices, agreements)")
     params = {
-        "n_ref": 1000 * scale,
+        # N x 1,000 people in the registry in all: the refugees demo's synthetic people count.
+        "n_ref": max(1, 1000 * scale - Refugee.objects.count()),
         "n_proj": 400 * scale,
         "n_disb": 10000 * scale,
         "n_visits": 3000 * scale,
@@ -55,6 +57,8 @@ def seed_at_scale(*, scale: int, stdout=None) -> None:
     from reports.caching import bump_data_version
 
     bump_data_version()
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")  # fresh statistics for the planner after millions of rows
     if stdout is not None:
         stdout.write(f"reports: benchmark dataset at scale {scale} loaded")
 
@@ -77,7 +81,7 @@ STATEMENTS = [
         (%(region_ids)s::bigint[])[1 + i %% 4]
     FROM generate_series(0, %(n_ref)s - 1) AS i
     """,
-    # projects, each led by a distinct refugee
+    # projects, each led by a distinct refugee who is in no other project
     """
     INSERT INTO projects_businessproject (created_at, updated_at, reference, title, activity, sector, legal_form,
         status, own_contribution, outcome, city_id, created_by_id, office_id, region_id)
@@ -92,8 +96,8 @@ STATEMENTS = [
     SELECT true, 100, false, current_date, p.id, r.id
     FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM projects_businessproject
           WHERE reference LIKE 'BEN-%%') p
-    JOIN (SELECT id, row_number() OVER (ORDER BY id) AS n FROM refugees_refugee
-          WHERE unhcr_individual_number LIKE 'BN_-21C%%') r ON r.n = p.n
+    JOIN (SELECT id, row_number() OVER (ORDER BY id DESC) AS n FROM refugees_refugee r0
+          WHERE NOT EXISTS (SELECT 1 FROM projects_projectmember m WHERE m.refugee_id = r0.id)) r ON r.n = p.n
     """,
     # benchmark agreements (one per demo agreement, same donor, currency and rates) large
     # enough for a million payments: the database refuses an agreement spent beyond its amount
