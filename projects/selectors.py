@@ -147,15 +147,21 @@ def refugee_funnel(refugee) -> list[FunnelStep]:
         .last()
     )
     funded = transitions.filter(to_status=ProjectStatus.FUNDED).values_list("at", flat=True).first()
+    return funnel_steps(
+        awareness=first_awareness,
+        applied=applied,
+        decided_at=decision[0] if decision else None,
+        decision_label=CommitteeDecision.Decision(decision[1]).label if decision else "",
+        funded=funded,
+    )
+
+
+def funnel_steps(*, awareness, applied, decided_at, decision_label, funded) -> list[FunnelStep]:
+    """The four steps of a person's path from the dates of each (``None``: not reached)."""
     return [
-        FunnelStep("awareness", first_awareness is not None, first_awareness),
+        FunnelStep("awareness", awareness is not None, awareness),
         FunnelStep("applied", applied is not None, applied),
-        FunnelStep(
-            "decision",
-            decision is not None,
-            decision[0] if decision else None,
-            CommitteeDecision.Decision(decision[1]).label if decision else "",
-        ),
+        FunnelStep("decision", decided_at is not None, decided_at, decision_label),
         FunnelStep("funded", funded is not None, funded),
     ]
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from core.registry import TimelineEvent
 from core.roles import Role, has_role
 from projects.models import Attendance, CommitteeDecision, ProjectStatus, ProjectTransition, Session
-from projects.selectors import FunnelStep
+from projects.selectors import FunnelStep, funnel_steps
 from refugees.timeline import shared
 
 FUNNEL_LABELS = {
@@ -93,16 +93,11 @@ def _funnel(attendance, transitions, decisions) -> list[FunnelStep]:
     def first_move(status):
         return min((t.at for t in transitions if t.to_status == status), default=None)
 
-    applied, funded = first_move(ProjectStatus.SUBMITTED), first_move(ProjectStatus.FUNDED)
     decision = max(decisions, key=lambda d: d.decided_at, default=None)
-    return [
-        FunnelStep("awareness", awareness is not None, awareness),
-        FunnelStep("applied", applied is not None, applied),
-        FunnelStep(
-            "decision",
-            decision is not None,
-            decision.decided_at if decision else None,
-            decision.get_decision_display() if decision else "",
-        ),
-        FunnelStep("funded", funded is not None, funded),
-    ]
+    return funnel_steps(
+        awareness=awareness,
+        applied=first_move(ProjectStatus.SUBMITTED),
+        decided_at=decision.decided_at if decision else None,
+        decision_label=decision.get_decision_display() if decision else "",
+        funded=first_move(ProjectStatus.FUNDED),
+    )

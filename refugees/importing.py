@@ -21,41 +21,19 @@ from simple_history.utils import bulk_create_with_history
 
 from core.models import City, Office, User
 from core.roles import is_manager
+from core.signals import records_bulk_written
 from core.storage import private_storage
 from refugees.forms import EARLIEST_DATE, PROGRAMME_START, RefugeeImportRowForm, _clean_name
 from refugees.models import DuplicateConfirmation, Refugee
 from refugees.names import name_key
 from refugees.selectors import probable_duplicates_bulk, probable_duplicates_within, probe_for
+from refugees.services import PROFILE_FIELDS
 from refugees.validators import UNHCR_NUMBER_RE, normalise_phone, normalise_unhcr_number, validate_phone
 
 logger = logging.getLogger(__name__)
 
-COLUMNS = [
-    "unhcr_individual_number",
-    "unhcr_case_number",
-    "first_name_latin",
-    "last_name_latin",
-    "first_name_ar",
-    "last_name_ar",
-    "sex",
-    "date_of_birth",
-    "birth_year",
-    "date_of_birth_estimated",
-    "nationality",
-    "legal_status",
-    "arrival_date",
-    "city",
-    "phone",
-    "languages",
-    "education_level",
-    "previous_occupation",
-    "skills",
-    "household_size",
-    "specific_needs",
-    "referral_source",
-    "intake_date",
-    "office",
-]
+# The profile's fields, but the region (read from the city) and the caseworker (assigned later).
+COLUMNS = [f for f in PROFILE_FIELDS if f not in ("region", "caseworker")]
 REQUIRED_COLUMNS = {"unhcr_individual_number", "first_name_latin", "last_name_latin", "sex", "nationality"}
 MAX_ROWS = 20000
 TRUE_VALUES = {"1", "yes", "y", "true", "oui", "o", "x", "نعم"}
@@ -541,6 +519,7 @@ def import_commit(*, user: User, result: ImportResult, confirm_different: bool) 
             refugee.birth_year = refugee.date_of_birth.year
         objs.append(refugee)
     created = _create_people(objs, user=user)
+    records_bulk_written.send(sender=Refugee)
     if result.flagged_rows:
         by_line = {row.line: person.pk for row, person in zip(result.rows, created, strict=True)}
         confirmations = []

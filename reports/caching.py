@@ -6,8 +6,8 @@ version**: a number in the database that every saved or deleted record the figur
 made of moves (signals of the watched models, connected from ``ReportsConfig.ready``). A
 new visit, disbursement or refugee therefore shows on the next load, in every web process;
 the TTL only bounds how long a change made behind the ORM's back (raw SQL,
-``QuerySet.update``) can stay unseen. Refugees are imported with ``bulk_create`` (no
-signal): the cache key also carries the newest refugee's id. The derived facts
+``QuerySet.update``) can stay unseen; services that write in bulk (the refugee import)
+send ``core.signals.records_bulk_written``. The derived facts
 (``reports.facts``) are stamped with the same version.
 
 On PostgreSQL the version is a sequence: ``nextval`` is not transactional and takes no
@@ -32,6 +32,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
+
+from core.signals import records_bulk_written
 
 TTL = 300  # seconds
 
@@ -62,18 +64,6 @@ def data_version() -> int:
             cur.execute("SELECT value FROM reports_dataversion WHERE id = 1")
         row = cur.fetchone()
     return row[0] if row else 0
-
-
-def cache_version() -> str:
-    """The data version, and the newest refugee's id: a refugee import uses
-    ``bulk_create``, which sends no signal, and must still show on the next load."""
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute("SELECT last_value, (SELECT MAX(id) FROM refugees_refugee) FROM reports_data_version")
-        else:
-            cur.execute("SELECT value, (SELECT MAX(id) FROM refugees_refugee) FROM reports_dataversion WHERE id = 1")
-        row = cur.fetchone() or (0, None)
-    return f"{row[0]}-{row[1]}"
 
 
 def bump_data_version() -> None:
@@ -109,12 +99,14 @@ def connect_signals() -> None:
         model = apps.get_model(label)
         post_save.connect(record_changed, sender=model, dispatch_uid=f"reports-data-version-save-{label}")
         post_delete.connect(record_changed, sender=model, dispatch_uid=f"reports-data-version-delete-{label}")
+    # Services that write in bulk (no post_save) say so through this signal.
+    records_bulk_written.connect(record_changed, dispatch_uid="reports-data-version-bulk")
 
 
 def cached(kind: str, parts: dict[str, Any], compute: Callable[[], Any]) -> Any:
     """``compute()`` once per data version and ``parts`` (scope, filters, period, language)."""
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
-    key = f"reports:{kind}:{cache_version()}:{digest}"
+    key = f"reports:{kind}:{data_version()}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()

@@ -93,7 +93,22 @@ class ReportData:
 # -- labels for dimension values ---------------------------------------------------
 
 
+# Dimensions whose keys name a row of a reference table: (model, unique key field, label).
+REFERENCE_DIMENSIONS = {
+    "region": (Region, "code", "name_{lang}"),
+    "city": (City, "slug", "name_{lang}"),
+    "office": (Office, "code", "name_{lang}"),
+    "donor": (PartnerOrganisation, "code", "acronym"),
+}
+
+
 def dimension_labels(dim: str, keys, lang: str) -> dict[str, str]:
+    keys = list(keys)
+    rows, label = {}, ""
+    if dim in REFERENCE_DIMENSIONS:  # one query for all the keys
+        model, field, label = REFERENCE_DIMENSIONS[dim]
+        label = label.format(lang=lang)
+        rows = model.objects.in_bulk([k for k in keys if k not in (UNKNOWN, UNKNOWN_AGE, None)], field_name=field)
     with translation.override(lang):
         out = {}
         for key in keys:
@@ -105,17 +120,9 @@ def dimension_labels(dim: str, keys, lang: str) -> dict[str, str]:
                 out[key] = t(LEGAL_STATUS_LABELS[key], lang)
             elif dim == "nationality":
                 out[key] = str(countries.name(key)) or key
-            elif dim == "region":
-                region = Region.objects.filter(code=key).first()
-                out[key] = getattr(region, f"name_{lang}", key) if region else key
-            elif dim == "city":
-                city = City.objects.filter(slug=key).first()
-                out[key] = getattr(city, f"name_{lang}", key) if city else key
-            elif dim == "office":
-                office = Office.objects.filter(code=key).first()
-                out[key] = getattr(office, f"name_{lang}", key) if office else key
-            elif dim == "donor":
-                out[key] = PartnerOrganisation.objects.get(code=key).acronym
+            elif dim in REFERENCE_DIMENSIONS:
+                row = rows.get(key)
+                out[key] = getattr(row, label, key) if row else key
             else:
                 out[key] = str(key)
         return out

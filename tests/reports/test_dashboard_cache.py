@@ -104,14 +104,23 @@ def test_the_partner_home_panel_uses_the_cache_and_shows_new_records(client_for,
 
 
 def test_it_shows_refugees_imported_in_bulk(client_for, manager, funded):
-    """The import uses bulk_create (no signal): the newest refugee's id is in the key."""
-    from refugees.models import Refugee
+    """The import writes with bulk_create (no post_save) and says so with a signal."""
+    from refugees.importing import import_commit, validate_import
 
     client = client_for(manager)
     before = client.get(reverse("reports:dashboard"), Q).context["data"]["regions"]["totals"][0]
     office = funded[0].office
-    Refugee.objects.bulk_create(
-        [RefugeeFactory.build(office=office, unhcr_individual_number=f"BLK-19C{n:05d}") for n in range(3)]
+    header = (
+        "unhcr_individual_number,first_name_latin,last_name_latin,sex,date_of_birth,"
+        "nationality,legal_status,city,intake_date,office,referral_source"
     )
+    rows = [
+        f"BLK-19C{n:05d},{name},Importee,F,199{n}-01-0{n + 1},SY,refugee,"
+        f"{office.city.slug},2019-05-0{n + 1},{office.code},unhcr"
+        for n, name in enumerate(["Amina", "Chantal", "Bintou"])
+    ]
+    result = validate_import(user=manager, content="\n".join([header, *rows]).encode(), ext="csv")
+    assert result.valid, [row.errors for row in result.rows if row.errors]
+    import_commit(user=manager, result=result, confirm_different=True)
     after = client.get(reverse("reports:dashboard"), Q).context["data"]["regions"]["totals"][0]
     assert after == before + 3
