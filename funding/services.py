@@ -601,7 +601,11 @@ def visit_record(
     from funding.models import VisitPhoto
 
     _require_staff(by)
-    visit = FollowUpVisit.objects.select_for_update().select_related("project").get(pk=visit.pk)
+    # The project first, then the visit: visits of one project are recorded one at a time.
+    # (Locking both in one statement let a visit that closes the business, cancelling the
+    # project's other scheduled visits, deadlock with another visit of it being recorded.)
+    BusinessProject.objects.select_for_update().values_list("pk", flat=True).get(pk=visit.project_id)
+    visit = FollowUpVisit.objects.select_for_update(of=("self",)).select_related("project").get(pk=visit.pk)
     if visit.status == FollowUpVisit.Status.CANCELLED:
         raise ValidationError(_("This visit was cancelled."), code="cancelled")
     done_on = data["done_on"]

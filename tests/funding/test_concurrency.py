@@ -13,7 +13,7 @@ from django.utils import translation
 from core.money import Currency
 from funding.models import Disbursement
 from funding.selectors import agreement_spent_currency, grant_net_paid
-from funding.services import disbursement_approve, disbursement_record
+from funding.services import disbursement_approve, disbursement_record, visit_record
 from tests.factories.funding import agreement_with_rates, approved_project, awarded_grant
 
 pytestmark = pytest.mark.usefixtures("django_db_serialized_rollback", "transactional_db")
@@ -143,3 +143,37 @@ def test_concurrent_approvals_on_grants_sharing_an_agreement_never_overspend_it(
     assert outcomes.count("ok") == 9
     assert all("would be overspent" in r[1] for r in results if r[0] == "refused")
     assert agreement_spent_currency(agreement) == Decimal("3600.00")
+
+
+def test_visits_of_one_project_recorded_at_once_never_deadlock(simple_grant, caseworker, manager2):
+    """A visit finding the business closed cancels the project's other scheduled visits
+    while other visits of it are being recorded: they wait, then are refused as cancelled."""
+    entry, _ = disbursement_record(
+        grant=simple_grant,
+        tranche=simple_grant.tranches.get(),
+        date=datetime.date(2025, 7, 1),
+        amount=Decimal("1000.00"),
+        method="cash",
+        by=caseworker,
+        idempotency_key=uuid.uuid4().hex,
+    )
+    disbursement_approve(entry=entry, by=manager2)  # schedules the visits
+    visits = list(simple_grant.project.visits.order_by("due_date"))
+
+    def record(visit, n):
+        data = {
+            "done_on": datetime.date(2025, 7, 10 + n),
+            "mode": "phone",
+            "business_status": "closed" if n == 0 else "operating",
+            "verdict": "unsatisfactory" if n == 0 else "satisfactory",
+            "observations": "",
+            "recommendations": "",
+        }
+        return lambda: visit_record(visit=visit, by=caseworker, data=data)
+
+    results = _race([record(v, n) for n, v in enumerate(visits[:4])])
+    assert [r for r in results if r[0] == "error"] == []
+    assert all(r[1] == "This visit was cancelled." for r in results if r[0] == "refused"), results
+    assert results[0][0] == "ok"  # the closing visit
+    simple_grant.project.refresh_from_db()
+    assert simple_grant.project.status == "closed"
