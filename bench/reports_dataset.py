@@ -52,8 +52,8 @@ def seed_at_scale(*, scale: int, stdout=None) -> None:
         from funding.totals import rebuild_totals
 
         rebuild_totals()
-    # Raw SQL sends no signals: move the reports data version so cached dashboards and
-    # derived facts computed before this load are not used.
+    # Raw SQL sends no signals: move the reports data version so cached dashboards are not
+    # used (``reports.demo.seed`` then rebuilds the dashboard's derived facts).
     from reports.caching import bump_data_version
 
     bump_data_version()
@@ -137,7 +137,8 @@ STATEMENTS = [
     """
     INSERT INTO funding_disbursement (kind, date, amount, method, supplier, reference, receipt, status, recorded_at,
         approved_at, idempotency_key, recorded_by_id, approved_by_id, grant_id)
-    SELECT 'payment', g.awarded_on + (d.rnd * 15)::int %% 700, CASE WHEN g.kind = 'startup' THEN 500 ELSE 300 END,
+    SELECT 'payment', g.awarded_on + (d.rnd * 15)::int %% GREATEST(1, LEAST(700, current_date - g.awarded_on)),
+        CASE WHEN g.kind = 'startup' THEN 500 ELSE 300 END,
         'bank_transfer', '', '', '', 'approved',
         now(), now(), 'bench-' || d.i, %(recorder)s, %(approver)s, g.id
     FROM (SELECT i, i %% (SELECT count(*) FROM funding_grant g JOIN projects_businessproject p
@@ -155,22 +156,26 @@ STATEMENTS = [
     FROM funding_disbursement d JOIN funding_grantfunding gf ON gf.grant_id = d.grant_id
     WHERE d.idempotency_key LIKE 'bench-%%'
     """,
-    # follow-up visits at 1, 3, 6, 12, 24 months (and some still scheduled)
+    # follow-up visits at 1, 3, 6, 12, 24 months: one in nine still scheduled, and so is every
+    # one due after today (the service refuses a visit done in the future; payments too are
+    # dated by today)
     """
     INSERT INTO funding_followupvisit (created_at, updated_at, months_after_funding, due_date, status, done_on, mode,
         business_status, monthly_revenue, jobs_refugee_women, jobs_refugee_men, jobs_moroccan_women,
         jobs_moroccan_men, observations, recommendations, verdict, project_id)
-    SELECT now(), now(), m.months, p.pay + make_interval(months => m.months),
-        CASE WHEN v.i %% 9 = 0 THEN 'scheduled' ELSE 'done' END,
-        CASE WHEN v.i %% 9 = 0 THEN NULL ELSE (p.pay + make_interval(months => m.months))::date END,
-        CASE WHEN v.i %% 9 = 0 THEN '' ELSE 'on_site' END,
-        CASE WHEN v.i %% 9 = 0 THEN '' WHEN v.i %% 7 = 0 THEN 'closed' ELSE 'operating' END,
-        3000 + v.i %% 5000, v.i %% 2, v.i %% 3, v.i %% 2, 0, '', '',
-        CASE WHEN v.i %% 9 = 0 THEN '' ELSE 'satisfactory' END, p.id
+    SELECT now(), now(), x.months, x.due,
+        CASE WHEN x.open THEN 'scheduled' ELSE 'done' END,
+        CASE WHEN x.open THEN NULL ELSE x.due END,
+        CASE WHEN x.open THEN '' ELSE 'on_site' END,
+        CASE WHEN x.open THEN '' WHEN x.i %% 7 = 0 THEN 'closed' ELSE 'operating' END,
+        3000 + x.i %% 5000, x.i %% 2, x.i %% 3, x.i %% 2, 0, '', '',
+        CASE WHEN x.open THEN '' ELSE 'satisfactory' END, x.project_id
+    FROM (SELECT v.i, m.months, p.id AS project_id, (p.pay + make_interval(months => m.months))::date AS due,
+                 v.i %% 9 = 0 OR (p.pay + make_interval(months => m.months))::date > current_date AS open
     FROM (SELECT i, (i / 5) %% (SELECT count(*) FROM projects_businessproject WHERE reference LIKE 'BEN-%%') AS n
           FROM generate_series(0, %(n_visits)s - 1) AS i) v
     JOIN (SELECT id, date '2021-03-01' + (id * 7 %% 1500)::int AS pay, row_number() OVER (ORDER BY id) - 1 AS n
           FROM projects_businessproject WHERE reference LIKE 'BEN-%%') p ON p.n = v.n
-    JOIN (SELECT * FROM unnest(ARRAY[1, 3, 6, 12, 24]) WITH ORDINALITY AS t(months, o)) m ON m.o = 1 + v.i %% 5
+    JOIN (SELECT * FROM unnest(ARRAY[1, 3, 6, 12, 24]) WITH ORDINALITY AS t(months, o)) m ON m.o = 1 + v.i %% 5) x
     """,
 ]

@@ -525,7 +525,8 @@ def disbursement_approve(*, entry: Disbursement, by) -> Disbursement:
     entry.approved_by = by
     entry.approved_at = timezone.now()
     entry.save(update_fields=["status", "approved_by", "approved_at"])
-    DisbursementAllocation.objects.bulk_create(allocations)
+    for row in allocations:  # one or two; saved one by one so post_save listeners see each
+        row.save()
     _apply_totals(entry=entry, allocations=allocations)
     if first_payment:
         _on_first_payment(grant=grant, payment=entry, by=by)

@@ -11,10 +11,11 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from core.registry import HomePanel, NavItem, home_panels, nav
         from core.roles import Role
-        from reports.caching import connect_signals
+        from reports import caching, facts
         from reports.panels import partner_headline
 
-        connect_signals()
+        caching.connect_signals()
+        facts.connect_signals()
 
         roles = (Role.PROGRAMME_MANAGER, Role.PARTNER_OFFICER)
         nav.register(NavItem("reports-dashboard", _("Dashboard"), "reports:dashboard", roles=roles, order=80))

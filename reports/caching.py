@@ -7,8 +7,8 @@ made of moves (signals of the watched models, connected from ``ReportsConfig.rea
 new visit, disbursement or refugee therefore shows on the next load, in every web process;
 the TTL only bounds how long a change made behind the ORM's back (raw SQL,
 ``QuerySet.update``) can stay unseen; services that write in bulk (the refugee import)
-send ``core.signals.records_bulk_written``. The derived facts
-(``reports.facts``) are stamped with the same version.
+send ``core.signals.records_bulk_written``. The derived facts (``reports.facts``) do not
+depend on the version: they are kept equal to the records by their own signals.
 
 On PostgreSQL the version is a sequence: ``nextval`` is not transactional and takes no
 row lock, so concurrent writers never wait on each other for it. It is moved at once (the
@@ -28,7 +28,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
@@ -86,12 +85,6 @@ def record_changed(sender, **kwargs) -> None:
     bump_data_version()
     if connection.in_atomic_block:
         _bump_on_commit()
-    if not settings.CELERY_TASK_ALWAYS_EAGER:
-        # With a worker, rebuild the dashboard's facts shortly after the writes (one
-        # delayed task per burst); without one (make run), the next dashboard load does.
-        from reports.facts import facts_refresh_after_writes
-
-        facts_refresh_after_writes()
 
 
 def connect_signals() -> None:

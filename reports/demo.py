@@ -148,7 +148,7 @@ def seed(*, stdout=None, options: dict | None = None) -> None:
     _signed_off_report(stdout)
     if (options.get("scale") or 1) > 1:
         _bench_dataset().seed_at_scale(scale=options["scale"], stdout=stdout)
-    # The dashboard's derived facts, so it is fast from the first load (a no-op if current).
+    # The dashboard's derived facts, rebuilt: the loads above write behind the signals.
     from reports.facts import facts_refresh
 
     facts_refresh()

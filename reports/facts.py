@@ -3,14 +3,24 @@ project its first start-up and reinforcement payment dates, its Kaplan-Meier tim
 event and its first done (operating) visit at 6, 12 and 24 months (``ProjectFacts``);
 MAD paid and reversed per quarter, agreement, office and region (``LedgerQuarter``).
 
-They are rebuilt as a whole, set-based, by ``facts_refresh`` (Celery task
-``reports.tasks.refresh_facts``: every 10 minutes by beat, a no-op when current; 30 s after
-a burst of writes when a worker runs the tasks; on demand when a dashboard load or the
-partner home panel finds them out of date; at the end of ``seed_demo``). The refresh
-stamps ``FactsState`` with the data version (``reports.caching``) read before it started.
-The dashboard uses the facts only while that is still the current version, i.e. no
-watched record was written since. Otherwise it computes from the records: a figure is
-never stale, only slower until the next refresh.
+They are kept equal to the committed records write by write, so the dashboard can use
+them at every load, including the one right after a write:
+
+* an approved allocation adds its amount to ``LedgerQuarter`` in the transaction that
+  writes it (a row per allocation's key; rows of a key add up, so concurrent writers
+  never touch the same row);
+* a payment approved, or a visit saved or deleted, writes a ``FactsPending`` row for its
+  project in the same transaction; ``facts_sync()`` recomputes those projects' rows with
+  the same SQL as the whole rebuild, under a per-project lock. It runs when the writing
+  transaction commits, and before the dashboard reads the facts (so a load that comes
+  between a commit and that sync still reads exact facts);
+* a project moved to another office or region moves its ledger amounts with it.
+
+``facts_refresh()`` rebuilds both tables whole, set-based: when they were never built
+(``FactsState.refreshed_at`` is null: the dashboard computes from the records meanwhile and
+asks for a build), after loads that bypass the ORM (``seed_demo``, the benchmark), and
+every night (Celery beat ``reports-rebuild-facts``), which logs a warning if the facts it
+replaces had drifted from the records, i.e. if a write bypassed the signals.
 
 The indicator registry (and so every report and ``build_report``) never reads them.
 """
@@ -24,48 +34,100 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncQuarter
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from core.money import money
 from funding.models import BusinessStatus, Disbursement, DisbursementAllocation, FollowUpVisit, Grant
-from reports.caching import data_version
+from projects.models import BusinessProject
 from reports.indicators import SURVIVAL_MONTHS
-from reports.models import FactsState, LedgerQuarter, ProjectFacts
+from reports.models import FactsPending, FactsState, LedgerQuarter, ProjectFacts
 
 log = logging.getLogger(__name__)
 
-
-def facts_state() -> FactsState | None:
-    """The facts' state if they are those of the current data version, else None."""
-    return FactsState.objects.filter(pk=1, data_version=data_version()).first()
+TABLES = (ProjectFacts, LedgerQuarter, FactsPending)
 
 
-def facts_refresh(*, force: bool = False) -> bool:
-    """Rebuild the facts if they are not those of the current data version (idempotent:
-    a second call with nothing written in between does nothing). Returns True if rebuilt."""
-    version = data_version()
+def facts_current() -> FactsState | None:
+    """The facts' state once they have been built, after the pending projects are
+    recomputed: the facts then match every committed record. None if never built."""
+    state = FactsState.objects.filter(pk=1, refreshed_at__isnull=False).first()
+    if state is not None:
+        facts_sync()
+    return state
+
+
+# -- the whole rebuild ---------------------------------------------------------------
+
+
+def facts_refresh() -> dict[str, int]:
+    """Rebuild both tables from the records. Returns how many project rows and ledger keys
+    differed from what was there (0 and 0 when the incremental upkeep was exact)."""
     with transaction.atomic():
-        state, _ = FactsState.objects.select_for_update().get_or_create(pk=1)
-        if state.data_version == version and not force:
-            return False
+        FactsState.objects.select_for_update().get_or_create(pk=1)
+        if connection.vendor == "postgresql":
+            # Writers add ledger rows and pending projects: they wait for the rebuild (a few
+            # seconds at benchmark scale) rather than add to tables being replaced.
+            names = ", ".join(m._meta.db_table for m in TABLES)
+            with connection.cursor() as cur:
+                cur.execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")  # the models' own table names
+        was_built = FactsState.objects.filter(pk=1, refreshed_at__isnull=False).exists()
+        before = _fingerprint() if was_built else None
+        FactsPending.objects.all().delete()
         _rebuild_project_facts()
-        _rebuild_ledger_quarters()
-        state.data_version = version
-        state.refreshed_at = timezone.now()
-        state.save()
+        LedgerQuarter.objects.all().delete()
+        ledger_add(_approved_allocations())
+        FactsState.objects.filter(pk=1).update(refreshed_at=timezone.now())
+        drift = _drift(before, _fingerprint()) if before is not None else {"projects": 0, "ledger_keys": 0}
         if connection.vendor == "postgresql":
             # Fresh statistics for the rebuilt tables, or the planner guesses 500 rows for 40,000.
             with connection.cursor() as cur:
                 cur.execute("ANALYZE reports_projectfacts, reports_ledgerquarter")
-    log.info("reports facts rebuilt at data version %s", version)
+    if any(drift.values()):
+        log.warning("reports facts had drifted from the records (a write bypassed the signals): %s", drift)
+    log.info("reports facts rebuilt")
+    return drift
+
+
+def facts_ensure() -> bool:
+    """Build the facts if they never were (idempotent). Returns True if it built them."""
+    if FactsState.objects.filter(pk=1, refreshed_at__isnull=False).exists():
+        return False
+    facts_refresh()
     return True
 
 
-def _rebuild_project_facts() -> None:
-    payments = Q(kind=Disbursement.Kind.PAYMENT, status=Disbursement.Status.APPROVED)
+def _fingerprint() -> tuple[dict, dict]:
+    rows = {r[0]: r for r in ProjectFacts.objects.values_list(*[f.attname for f in ProjectFacts._meta.concrete_fields])}
+    keys = ("quarter", "agreement", "office", "region")
+    sums = {
+        tuple(r[k] for k in keys): (r["p"], r["r"])
+        for r in LedgerQuarter.objects.values(*keys).annotate(p=Sum("payments_mad"), r=Sum("reversals_mad"))
+        if r["p"] or r["r"]
+    }
+    return rows, sums
+
+
+def _drift(before, after) -> dict[str, int]:
+    def differing(a: dict, b: dict) -> int:
+        return sum(1 for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+
+    return {"projects": differing(before[0], after[0]), "ledger_keys": differing(before[1], after[1])}
+
+
+# -- per project ---------------------------------------------------------------------
+
+
+def _rebuild_project_facts(project_ids: list[int] | None = None) -> None:
+    """The ``ProjectFacts`` rows of ``project_ids`` (all projects if None) from the records:
+    one row per project with an approved start-up or reinforcement payment."""
+    payments = Disbursement.objects.filter(kind=Disbursement.Kind.PAYMENT, status=Disbursement.Status.APPROVED)
+    facts = ProjectFacts.objects.all()
+    if project_ids is not None:
+        payments = payments.filter(grant__project__in=project_ids)
+        facts = facts.filter(project__in=project_ids)
     firsts = (
-        Disbursement.objects.filter(payments)
-        .values("grant__project")
+        payments.values("grant__project")
         .annotate(
             startup=Min("date", filter=Q(grant__kind=Grant.Kind.STARTUP)),
             reinforcement=Min("date", filter=Q(grant__kind=Grant.Kind.REINFORCEMENT)),
@@ -73,7 +135,7 @@ def _rebuild_project_facts() -> None:
         .order_by()
     )
     sql, params = firsts.query.sql_with_params()
-    ProjectFacts.objects.all().delete()
+    facts.delete()
     with connection.cursor() as cur:
         # One INSERT ... SELECT: 40,000 rows at benchmark scale without a Python loop.
         cur.execute(
@@ -83,7 +145,7 @@ def _rebuild_project_facts() -> None:
             params,
         )
     visits = _km_visits().filter(project=OuterRef("project")).order_by().values("project")
-    ProjectFacts.objects.update(
+    facts.update(
         km_failed_at=Subquery(
             visits.exclude(business_status=BusinessStatus.OPERATING).annotate(m=Min("months_after_funding")).values("m")
         ),
@@ -97,18 +159,72 @@ def _rebuild_project_facts() -> None:
         firsts[f"visit_{months}m_operating_on"] = Subquery(
             at.filter(business_status=BusinessStatus.OPERATING).annotate(d=Min("done_on")).values("d")
         )
-    ProjectFacts.objects.update(**firsts)
+    facts.update(**firsts)
 
 
 def _km_visits():
     return FollowUpVisit.objects.filter(status=FollowUpVisit.Status.DONE, months_after_funding__isnull=False)
 
 
-def _rebuild_ledger_quarters() -> None:
+def facts_sync() -> int:
+    """Recompute the rows of the pending projects. Each project is locked (a transaction
+    advisory lock on PostgreSQL, in id order) while its pending rows are read, its facts
+    recomputed and those pending rows deleted: two syncs of a project never interleave, and
+    a change committed meanwhile leaves its own pending row for the next sync. Returns how
+    many projects were recomputed."""
+    if not FactsPending.objects.exists():
+        return 0
+    with transaction.atomic():
+        project_ids = sorted(set(FactsPending.objects.values_list("project_id", flat=True)))
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cur:
+                for project_id in project_ids:  # in id order: two syncs never wait on each other in a cycle
+                    cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_SPACE, project_id])
+        pending = list(FactsPending.objects.filter(project_id__in=project_ids).values_list("pk", flat=True))
+        if not pending:  # another sync did them while this one waited
+            return 0
+        _rebuild_project_facts(project_ids)
+        FactsPending.objects.filter(pk__in=pending).delete()
+    return len(project_ids)
+
+
+LOCK_SPACE = 7021  # the first key of reports' advisory locks (the second is the project id, a bigint:
+# pg_advisory_xact_lock(int, int) takes it while ids stay under 2**31)
+
+
+def _project_changed(project_id: int | None) -> None:
+    """Note the project as pending in the writing transaction, and sync it after the commit.
+    Also before the facts are first built: a build that runs concurrently then either sees
+    the write or leaves its pending row to be synced after it."""
+    if project_id is None:
+        return
+    FactsPending.objects.create(project_id=project_id)
+    pending = getattr(connection, "run_on_commit", None) or []
+    if not any(entry[1] is _sync_after_commit for entry in pending):
+        transaction.on_commit(_sync_after_commit)
+
+
+def _sync_after_commit() -> None:
+    try:
+        facts_sync()
+    except Exception:  # the write is committed: the next dashboard load syncs instead
+        log.exception("reports facts: sync after a write failed; left pending")
+
+
+# -- the ledger ------------------------------------------------------------------------
+
+
+def _approved_allocations():
+    return DisbursementAllocation.objects.filter(disbursement__status=Disbursement.Status.APPROVED)
+
+
+def ledger_add(allocations, *, sign: int = 1, office_id=None, region_id=None, moved: bool = False) -> None:
+    """Add (``sign`` -1: take away) these allocations' MAD to ``LedgerQuarter``, one row per
+    (quarter, agreement, office, region); with ``moved``, under the given office and region
+    instead of their project's current ones."""
     project = "disbursement__grant__project__"
     rows = (
-        DisbursementAllocation.objects.filter(disbursement__status=Disbursement.Status.APPROVED)
-        .annotate(quarter=TruncQuarter("disbursement__date"))
+        allocations.annotate(quarter=TruncQuarter("disbursement__date"))
         .values("quarter", "agreement", f"{project}office", f"{project}region")
         .annotate(
             payments=Sum("amount_mad", filter=Q(disbursement__kind=Disbursement.Kind.PAYMENT)),
@@ -116,16 +232,15 @@ def _rebuild_ledger_quarters() -> None:
         )
         .order_by()
     )
-    LedgerQuarter.objects.all().delete()
     LedgerQuarter.objects.bulk_create(
         [
             LedgerQuarter(
                 quarter=_day(r["quarter"]),
                 agreement_id=r["agreement"],
-                office_id=r[f"{project}office"],
-                region_id=r[f"{project}region"],
-                payments_mad=money(r["payments"] or 0),
-                reversals_mad=money(r["reversals"] or 0),
+                office_id=office_id if moved else r[f"{project}office"],
+                region_id=region_id if moved else r[f"{project}region"],
+                payments_mad=sign * money(r["payments"] or 0),
+                reversals_mad=sign * money(r["reversals"] or 0),
             )
             for r in rows
         ],
@@ -137,28 +252,83 @@ def _day(value) -> datetime.date:
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-def facts_refresh_soon() -> None:
-    """Ask for a refresh once per data version, after the current transaction commits."""
-    version = data_version()
-    if not cache.add(f"reports:facts-refresh-asked:{version}", 1, timeout=600):
+def _share_project_row(project_id: int) -> None:
+    """Wait for a concurrent move of the project to commit (and hold it off meanwhile), so
+    an amount is filed under the office and region the project has when this commits."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT 1 FROM {BusinessProject._meta.db_table} WHERE id = %s FOR SHARE", [project_id])  # noqa: S608
+
+
+# -- the signals -----------------------------------------------------------------------
+
+
+def _on_disbursement_saved(sender, instance: Disbursement, **kwargs) -> None:
+    if instance.status == Disbursement.Status.APPROVED and instance.kind == Disbursement.Kind.PAYMENT:
+        _project_changed(Grant.objects.filter(pk=instance.grant_id).values_list("project_id", flat=True).first())
+
+
+def _on_allocation_saved(sender, instance: DisbursementAllocation, created: bool, **kwargs) -> None:
+    if not created:
         return
-
-    transaction.on_commit(_send)
-
-
-AFTER_WRITES_DELAY = 30  # seconds: one refresh for a burst of writes
-
-
-def facts_refresh_after_writes() -> None:
-    """After a write (with a Celery worker): one refresh, a little later, per burst."""
-    if cache.add("reports:facts-refresh-after-writes", 1, timeout=AFTER_WRITES_DELAY):
-        transaction.on_commit(lambda: _send(countdown=AFTER_WRITES_DELAY))
+    allocation = _approved_allocations().filter(pk=instance.pk)
+    project_id = allocation.values_list("disbursement__grant__project_id", flat=True).first()
+    if project_id is None:  # not approved: never in the ledger's figures
+        return
+    _share_project_row(project_id)
+    ledger_add(allocation)
 
 
-def _send(countdown: int = 0) -> None:
-    from reports.tasks import refresh_facts
+def _on_visit_changed(sender, instance: FollowUpVisit, **kwargs) -> None:
+    _project_changed(instance.project_id)
+
+
+def _on_project_saving(sender, instance: BusinessProject, update_fields=None, **kwargs) -> None:
+    instance._facts_place = None
+    if update_fields is not None and not {"office", "region"} & set(update_fields):
+        return  # a status change and the like: the place is not being written
+    if instance.pk is not None and not kwargs.get("raw"):
+        instance._facts_place = (
+            BusinessProject.objects.filter(pk=instance.pk).values_list("office_id", "region_id").first()
+        )
+
+
+def _on_project_saved(sender, instance: BusinessProject, created: bool, **kwargs) -> None:
+    before = getattr(instance, "_facts_place", None)
+    instance._facts_place = None
+    if created or before is None or before == (instance.office_id, instance.region_id):
+        return
+    # The project's row is locked by its UPDATE: approvals of its payments wait (see
+    # ``_share_project_row``) and this sees those that committed first.
+    moved = _approved_allocations().filter(disbursement__grant__project=instance.pk)
+    ledger_add(moved, sign=-1, office_id=before[0], region_id=before[1], moved=True)
+    ledger_add(moved)
+
+
+def connect_signals() -> None:
+    uid = "reports-facts-"
+    post_save.connect(_on_disbursement_saved, sender=Disbursement, dispatch_uid=f"{uid}disbursement")
+    post_save.connect(_on_allocation_saved, sender=DisbursementAllocation, dispatch_uid=f"{uid}allocation")
+    post_save.connect(_on_visit_changed, sender=FollowUpVisit, dispatch_uid=f"{uid}visit-save")
+    post_delete.connect(_on_visit_changed, sender=FollowUpVisit, dispatch_uid=f"{uid}visit-delete")
+    pre_save.connect(_on_project_saving, sender=BusinessProject, dispatch_uid=f"{uid}project-pre")
+    post_save.connect(_on_project_saved, sender=BusinessProject, dispatch_uid=f"{uid}project-post")
+
+
+# -- building them when they never were --------------------------------------------------
+
+
+def facts_build_soon() -> None:
+    """Ask a worker to build the facts (once per 10 minutes), after the current transaction."""
+    if cache.add("reports:facts-build-asked", 1, timeout=600):
+        transaction.on_commit(_send)
+
+
+def _send() -> None:
+    from reports.tasks import build_facts
 
     try:
-        refresh_facts.apply_async(retry=False, countdown=countdown)
-    except Exception:  # the broker is down: beat or the next dashboard load refreshes them
-        log.warning("reports facts refresh not queued (broker unavailable)")
+        build_facts.apply_async(retry=False)
+    except Exception:  # the broker is down: beat or a later dashboard load asks again
+        cache.delete("reports:facts-build-asked")
+        log.warning("reports facts build not queued (broker unavailable)")

@@ -129,8 +129,8 @@ class ReportRun(models.Model):
 class ProjectFacts(models.Model):
     """Per project, the dates the dashboard keeps asking the 1,000,000-row ledger for (its
     first approved start-up and reinforcement payments) and its survival time from the
-    300,000 visits. Derived data owned by reports,
-    rebuilt by ``reports.facts.facts_refresh`` (see ``FactsState`` for when it is used)."""
+    300,000 visits. Derived data owned by reports (``reports.facts``): recomputed for a
+    project after each write to its payments or visits, and rebuilt whole every night."""
 
     project = models.OneToOneField(
         "projects.BusinessProject", on_delete=models.CASCADE, primary_key=True, related_name="+"
@@ -156,7 +156,8 @@ class ProjectFacts(models.Model):
 class LedgerQuarter(models.Model):
     """Approved payments and reversals in MAD per quarter, agreement and the project's
     office and region: the dashboard's "disbursed per donor and quarter" without reading
-    every allocation. Derived data, rebuilt with ``ProjectFacts``."""
+    every allocation. Derived data: the rows of a key add up (each approved allocation
+    adds one in the transaction that writes it; a rebuild leaves one per key)."""
 
     quarter = models.DateField()  # the quarter's first day
     agreement = models.ForeignKey("funding.FundingAgreement", on_delete=models.CASCADE, related_name="+")
@@ -175,10 +176,18 @@ class DataVersion(models.Model):
 
 
 class FactsState(models.Model):
-    """One row: the data version (``reports.caching``) the facts were computed at. The
-    dashboard reads the facts only while it is still the current version, that is while
-    no watched record has been written since; otherwise it computes from the records."""
+    """One row: when the facts were last rebuilt whole. Until then (``refreshed_at`` is
+    null) the dashboard computes from the records; afterwards the facts are kept up to date
+    write by write (``reports.facts``)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    data_version = models.BigIntegerField(null=True)
     refreshed_at = models.DateTimeField(null=True)
+
+
+class FactsPending(models.Model):
+    """A project whose ``ProjectFacts`` row must be recomputed: written in the same
+    transaction as the visit or payment that changed it, so it is committed (or rolled
+    back) with it, and consumed by ``reports.facts.facts_sync``. A plain id, not a foreign
+    key: the project may be being deleted in the same transaction."""
+
+    project_id = models.BigIntegerField()

@@ -12,7 +12,7 @@ from django.db.models.functions import TruncQuarter
 from core.money import money
 from funding.models import BusinessStatus, Disbursement, DisbursementAllocation, FollowUpVisit, Grant, GrantFunding
 from reports import caching, suppression
-from reports.facts import facts_refresh_soon, facts_state
+from reports.facts import facts_build_soon, facts_current
 from reports.indicators import HEADLINE, financed_projects, from_project_facts, registry
 from reports.models import FactsState, LedgerQuarter, ProjectFacts, ReportRun
 
@@ -86,13 +86,14 @@ def dashboard(*, start: datetime.date, end: datetime.date, filters: dict, scope:
 
 
 def dashboard_compute(*, start: datetime.date, end: datetime.date, filters: dict, scope: dict) -> dict:
-    """The dashboard's data from the derived facts when they are current, else from the
-    records (and a refresh of the facts is asked for). Same figures either way."""
-    state = facts_state()
+    """The dashboard's data from the derived facts (kept equal to the records write by
+    write), or from the records until the facts are first built (and a build is asked
+    for). Same figures either way."""
+    state = facts_current()
     if state is not None:
         with from_project_facts():
             return _dashboard(start=start, end=end, filters=filters, scope=scope, facts=state)
-    facts_refresh_soon()
+    facts_build_soon()
     return _dashboard(start=start, end=end, filters=filters, scope=scope, facts=None)
 
 
@@ -134,10 +135,10 @@ def _headline_compute(start, end, scope) -> list[dict]:
             rows.append({"label": indicator.label(_lang()), "value": _shown(value, scope["suppressed"])})
         return rows
 
-    if facts_state() is not None:
+    if facts_current() is not None:
         with from_project_facts():
             return compute()
-    facts_refresh_soon()
+    facts_build_soon()
     return compute()
 
 

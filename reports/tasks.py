@@ -29,9 +29,17 @@ def notify_partner_officers(run_id: int) -> int:
 
 
 @shared_task
-def refresh_facts() -> bool:
-    """Rebuild the dashboard's facts unless they are already those of the current data
-    version (idempotent; beat every 10 minutes, and on demand)."""
+def build_facts() -> bool:
+    """Build the dashboard's facts if they never were (idempotent: a no-op once built)."""
+    from reports.facts import facts_ensure
+
+    return facts_ensure()
+
+
+@shared_task
+def rebuild_facts() -> dict:
+    """Rebuild the dashboard's facts whole (nightly): a safety net that logs any drift from
+    the records left by a write behind the signals (raw SQL, ``QuerySet.update``)."""
     from reports.facts import facts_refresh
 
     return facts_refresh()

@@ -1,15 +1,14 @@
 """The dashboard's fast path (ProjectFacts, LedgerQuarter) gives exactly the figures the
-indicator registry and the ledger give from the records, and is used only while current."""
+indicator registry and the ledger give from the records."""
 
 import datetime
 
 import pytest
 
 from reports import selectors
-from reports.caching import bump_data_version
-from reports.facts import facts_refresh, facts_state
+from reports.facts import facts_current, facts_refresh
 from reports.indicators import from_project_facts, registry
-from reports.models import FactsState, ProjectFacts
+from reports.models import ProjectFacts
 from tests.factories.core import OfficeFactory
 from tests.factories.refugees import RefugeeFactory
 from tests.factories.reports import agreement, financed_project, pay, visit
@@ -64,12 +63,10 @@ def test_it_gives_the_records_figures_from_the_facts(programme, start, end, filt
     if filters.get("region"):
         filters = {"region": programme[0].region.code}
     facts_refresh()
-    state = facts_state()
+    state = facts_current()
     assert state is not None
     fast = selectors.dashboard_compute(start=start, end=end, filters=filters, scope=MANAGER)
-    bump_data_version()  # a write: the facts are no longer current
-    assert facts_state() is None
-    slow = selectors.dashboard_compute(start=start, end=end, filters=filters, scope=MANAGER)
+    slow = selectors._dashboard(start=start, end=end, filters=filters, scope=MANAGER, facts=None)
     assert fast == slow
     funnel = {s["code"]: s["value"] for s in fast["funnel"]}
     for code, value in funnel.items():
@@ -81,8 +78,7 @@ def test_it_gives_a_donor_its_own_figures_from_the_facts(programme):
     scope = {"filters": {"donor": "japan"}, "suppressed": True, "donor": "japan"}
     facts_refresh()
     fast = selectors.dashboard_compute(start=D(2019, 1, 1), end=D(2020, 12, 31), filters={}, scope=scope)
-    bump_data_version()
-    slow = selectors.dashboard_compute(start=D(2019, 1, 1), end=D(2020, 12, 31), filters={}, scope=scope)
+    slow = selectors._dashboard(start=D(2019, 1, 1), end=D(2020, 12, 31), filters={}, scope=scope, facts=None)
     assert fast == slow
     assert [s["donor"] for s in fast["disbursements"]["series"]] == ["JP"] or len(fast["disbursements"]["series"]) == 1
 
@@ -112,29 +108,13 @@ def test_it_keeps_one_row_per_financed_project_with_its_first_payments(programme
     assert (closed.visit_12m_done_on, closed.visit_12m_operating_on) == (D(2020, 4, 20), None)
 
 
-def test_it_refreshes_only_when_records_changed(programme):
-    assert facts_refresh() is True
-    assert facts_refresh() is False
-    financed_project(D(2019, 4, 4))
-    assert facts_state() is None
-    assert facts_refresh() is True
-    assert ProjectFacts.objects.count() == 10
-
-
-def test_the_refresh_task_rebuilds_them(programme):
-    from reports.tasks import refresh_facts
-
-    assert refresh_facts.delay().get() is True
-    assert FactsState.objects.get().refreshed_at is not None
-
-
 def test_reports_never_read_the_facts(programme):
-    """A record written behind the ORM's back (no signal) leaves the facts stale but
-    current-looking: the registry, and so every report, still counts it."""
+    """Facts damaged behind the ORM's back (no signal) leave the registry, and so every
+    report, counting from the records."""
     facts_refresh()
     before = registry["projects_financed"].compute(D(2019, 1, 1), D(2019, 12, 31))
     ProjectFacts.objects.filter(project=programme[0]).delete()
-    assert facts_state() is not None
+    assert facts_current() is not None
     assert registry["projects_financed"].compute(D(2019, 1, 1), D(2019, 12, 31)) == before == 9
 
 
@@ -149,14 +129,3 @@ def test_the_survival_counts_from_the_facts_are_the_registry_s(programme, start,
             from_records = registry[code].compute(start, end, by=by, filters=filters)
             with from_project_facts():
                 assert registry[code].compute(start, end, by=by, filters=filters) == from_records, (code, by)
-
-
-def test_a_burst_of_writes_asks_for_one_refresh_when_a_worker_runs_the_tasks(
-    db, settings, django_capture_on_commit_callbacks
-):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    with django_capture_on_commit_callbacks() as callbacks:
-        financed_project(D(2019, 4, 4))
-        financed_project(D(2019, 4, 5))
-    refreshes = [c for c in callbacks if getattr(c, "__name__", "") == "<lambda>"]
-    assert len(refreshes) == 1
