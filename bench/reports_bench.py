@@ -119,6 +119,14 @@ def main() -> None:
         f"dashboard median server time, cache emptied before each load (from the facts): "
         f"{1000 * statistics.median(uncached):.0f} ms (n={len(uncached)})"
     )
+    for label, variant in variants(params).items():
+        times = []
+        for _ in range(max(5, args.repeat)):
+            cache.clear()
+            t0 = time.perf_counter()
+            assert client.get(url, variant, HTTP_HOST="localhost").status_code == 200
+            times.append(time.perf_counter() - t0)
+        print(f"  cache emptied, {label}: median {1000 * statistics.median(times):.0f} ms (n={len(times)})")
     writes, loads = in_use(client, url, params, n=max(6, 2 * args.repeat))
     print(
         f"programme in use, a load right after each write: median {1000 * statistics.median(loads):.0f} ms, "
@@ -152,6 +160,23 @@ def main() -> None:
             f"partner officer home page: median {1000 * statistics.median(home):.0f} ms (n={len(home)}, cached); "
             f"{1000 * cold:.0f} ms with the cache emptied (from the facts)"
         )
+
+
+def variants(params: dict) -> dict[str, dict]:
+    """Other loads users make: a past period (survival times then come partly from the
+    visits), and each filter of the form."""
+    from core.models import Office
+
+    office = Office.objects.filter(code__isnull=False).order_by("pk").first()
+    region = office.city.region.code if office else ""
+    return {
+        "the EU agreement's period 2018-02..2020-01": {"start": "2018-02-01", "end": "2020-01-31"},
+        "a past period 2021-01..2023-06": {"start": "2021-01-01", "end": "2023-06-30"},
+        f"office {office.code if office else ''}": {**params, "office": office.code if office else ""},
+        f"region {region}": {**params, "region": region},
+        "women": {**params, "sex": "F"},
+        "nationality SY": {**params, "nationality": "SY"},
+    }
 
 
 def in_use(client, url, params, *, n: int) -> tuple[list[float], list[float]]:

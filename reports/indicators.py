@@ -165,7 +165,12 @@ def _donor_q(prefix: str, code: str) -> Q:
     )
 
 
+LEAD_FIELDS = ("sex", "nationality", "legal_status")
+
+
 def _apply(qs: QuerySet, dims: dict, filters: dict, *, donor_prefix: str | None, needs_lead_dob: str | None):
+    """Filter ``qs`` on ``filters``. ``needs_lead_dob`` is the prefix of the project when
+    the subjects are projects (their person dimensions are their lead member's)."""
     if needs_lead_dob is not None and ("age" in filters):
         qs = qs.annotate(_lead_dob=_lead(needs_lead_dob, "date_of_birth"))
     for dim, value in filters.items():
@@ -173,6 +178,11 @@ def _apply(qs: QuerySet, dims: dict, filters: dict, *, donor_prefix: str | None,
             if donor_prefix is None:
                 return qs.none()
             qs = qs.filter(_donor_q(donor_prefix, value))
+        elif needs_lead_dob is not None and dim in LEAD_FIELDS:
+            # EXISTS (a semi-join over the leads) rather than comparing the lead subquery of
+            # each row: the same rows (one lead per project), one pass instead of 40,000 probes.
+            leads = ProjectMember.objects.filter(project=_outer(needs_lead_dob), is_lead=True)
+            qs = qs.filter(Exists(leads.filter(**{f"refugee__{dim}": value})))
         else:
             qs = qs.annotate(**{f"_f_{dim}": dims[dim]}).filter(**{f"_f_{dim}": value})
     return qs

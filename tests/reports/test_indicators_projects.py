@@ -106,3 +106,29 @@ def test_it_disaggregates_by_donor_counting_a_cofunded_project_for_each():
     assert value("projects_financed", by="donor") == {"eu": 2, "switzerland": 1}
     assert value("projects_financed", filters={"donor": "switzerland"}) == 1
     assert value("refugees_in_financed_projects", filters={"donor": "switzerland"}) == 1
+
+
+PROJECT_INDICATORS = ("projects_financed", "startups_reinforced", "visits_done", "operating_6m", "amount_disbursed_mad")
+
+
+@pytest.mark.parametrize("dim", ["sex", "nationality", "legal_status"])
+def test_a_filter_on_the_lead_s_person_dimension_gives_that_group(dim):
+    """A project's person dimensions are its lead member's: filtering on one (EXISTS over
+    the leads) gives what grouping by it (the lead's value per project) gives."""
+    from tests.factories.reports import visit
+
+    eu = agreement("eu")
+    kinds = [("F", "SY", "refugee"), ("M", "SY", "asylum_seeker"), ("F", "CF", "refugee"), ("M", "CF", "refugee")]
+    for n, (sex, nat, status) in enumerate(kinds * 2):
+        lead = RefugeeFactory(sex=sex, nationality=nat, legal_status=status)
+        # a member unlike the lead, whose dimensions must not count
+        other = RefugeeFactory(sex="M" if sex == "F" else "F", nationality="IQ", legal_status="asylum_seeker")
+        project = financed_project(datetime.date(2019, 1 + n, 5), members=[lead, other], agreements=[eu])
+        visit(project, 6, datetime.date(2019, 7 + n // 2, 6))
+        if n % 2:
+            financed_project(datetime.date(2019, 3 + n, 1), project=project, kind="reinforcement", agreements=[eu])
+    for code in PROJECT_INDICATORS:
+        groups = value(code, by=dim)
+        assert groups, code
+        for key, expected in groups.items():
+            assert value(code, filters={dim: key}) == expected, (code, key)
