@@ -71,8 +71,10 @@ def facts_refresh() -> dict[str, int]:
             names = ", ".join(m._meta.db_table for m in TABLES)
             with connection.cursor() as cur:
                 cur.execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")  # the models' own table names
-        was_built = FactsState.objects.filter(pk=1, refreshed_at__isnull=False).exists()
-        before = _fingerprint() if was_built else None
+        before = None
+        if _built():
+            facts_sync()  # the pending projects are not drift
+            before = _fingerprint()
         FactsPending.objects.all().delete()
         _rebuild_project_facts()
         LedgerQuarter.objects.all().delete()
@@ -91,10 +93,14 @@ def facts_refresh() -> dict[str, int]:
 
 def facts_ensure() -> bool:
     """Build the facts if they never were (idempotent). Returns True if it built them."""
-    if FactsState.objects.filter(pk=1, refreshed_at__isnull=False).exists():
+    if _built():
         return False
     facts_refresh()
     return True
+
+
+def _built() -> bool:
+    return FactsState.objects.filter(pk=1, refreshed_at__isnull=False).exists()
 
 
 def _fingerprint() -> tuple[dict, dict]:
@@ -166,6 +172,11 @@ def _km_visits():
     return FollowUpVisit.objects.filter(status=FollowUpVisit.Status.DONE, months_after_funding__isnull=False)
 
 
+# The first key of the per-project advisory locks; the second is the project id
+# (pg_advisory_xact_lock(int, int): ids under 2**31).
+LOCK_SPACE = 7021
+
+
 def facts_sync() -> int:
     """Recompute the rows of the pending projects. Each project is locked (a transaction
     advisory lock on PostgreSQL, in id order) while its pending rows are read, its facts
@@ -186,10 +197,6 @@ def facts_sync() -> int:
         _rebuild_project_facts(project_ids)
         FactsPending.objects.filter(pk__in=pending).delete()
     return len(project_ids)
-
-
-LOCK_SPACE = 7021  # the first key of reports' advisory locks (the second is the project id, a bigint:
-# pg_advisory_xact_lock(int, int) takes it while ids stay under 2**31)
 
 
 def _project_changed(project_id: int | None) -> None:

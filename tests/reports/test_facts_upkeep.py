@@ -178,3 +178,9 @@ def test_the_build_task_builds_them_once(db):
     assert build_facts.delay().get() is True
     assert build_facts.delay().get() is False
     assert facts_current() is not None
+
+
+def test_projects_still_pending_at_the_rebuild_are_not_drift(ledger):
+    ledger["pay"](ledger["grants"][0], D(2025, 2, 3), "10000.00")
+    assert FactsPending.objects.exists()
+    assert facts_refresh() == NO_DRIFT
