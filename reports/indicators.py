@@ -41,7 +41,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.agd import bracket_case
-from core.models import PartnerOrganisation
+from core.models import City, Office, PartnerOrganisation, Region
 from funding.models import (
     BusinessStatus,
     Disbursement,
@@ -178,18 +178,47 @@ def _apply(qs: QuerySet, dims: dict, filters: dict, *, donor_prefix: str | None,
     return qs
 
 
+# Dimensions whose values are a reference table's unique natural key. They are grouped by
+# the foreign key and named afterwards from the table (a dozen rows), which spares joining
+# every counted row to it: refugees received by region, 100,000 rows, 36 ms became 10 ms
+# with the index-only scan this allows (see docs/reports.md).
+NATURAL_KEYS = {"region": (Region, "code"), "office": (Office, "code"), "city": (City, "slug")}
+
+
+def _group_key(dims: dict, by: str) -> tuple[Any, tuple | None]:
+    """What to group by for dimension ``by``, and the (model, natural key) its values are
+    ids of, if any."""
+    key = dims[by]
+    if by in NATURAL_KEYS and isinstance(key, F):
+        model, attr = NATURAL_KEYS[by]
+        if key.name.endswith(f"__{attr}"):
+            return F(key.name.removesuffix(f"__{attr}")), (model, attr)
+    return key, None
+
+
 def _grouped(qs: QuerySet, dims: dict, by: str | None, measure, *, lead_prefix: str | None = None):
-    """``measure`` for the whole queryset, or a dict per value of dimension ``by``."""
+    """``measure`` for the whole queryset, or a dict per value of dimension ``by`` (in the
+    order of the values, unknown last)."""
     if by is None:
         value = qs.aggregate(v=measure)["v"]
         return 0 if value is None and isinstance(measure, Count) else value
     if by == "age" and lead_prefix is not None:
         qs = qs.annotate(_lead_dob=_lead(lead_prefix, "date_of_birth"))
-    rows = qs.annotate(_key=dims[by]).values("_key").annotate(v=measure).order_by("_key")
+    key, reference = _group_key(dims, by)
+    rows = [(r["_key"], r["v"]) for r in qs.annotate(_key=key).values("_key").annotate(v=measure).order_by("_key")]
+    if reference is not None:
+        model, attr = reference
+        values = dict(rows)
+        ids = [pk for pk in values if pk is not None]
+        # In the database's order of the keys, as when grouped by the key itself.
+        names = model.objects.filter(pk__in=ids).order_by(attr).values_list("pk", attr) if ids else []
+        rows = [(name, values[pk]) for pk, name in names]
+        if None in values:
+            rows.append((None, values[None]))
     out: dict[str, Any] = {}
-    for row in rows:
-        key = row["_key"] or UNKNOWN
-        out[str(key)] = _add(out.get(str(key)), row["v"])
+    for value, v in rows:
+        key = str(value or UNKNOWN)
+        out[key] = _add(out.get(key), v)
     return out
 
 
@@ -262,13 +291,14 @@ def _project_count(qs, start, end, by, filters):
     qs = _apply(qs, dims, filters, donor_prefix="", needs_lead_dob="")
     # Plain COUNT: the subjects are filtered with EXISTS / IN and the dimensions are to-one,
     # so no row repeats (COUNT(DISTINCT) sorted 200,000 rows on disk at benchmark scale).
-    return _grouped(qs, dims, by, Count("pk"), lead_prefix="")
+    # COUNT(*), not of a column: an index-only scan need not carry the id.
+    return _grouped(qs, dims, by, Count("*"), lead_prefix="")
 
 
 def _people_count(qs, start, end, by, filters, donor_prefix: str | None = None):
     dims = _person_dims(end)
     qs = _apply(qs, dims, filters, donor_prefix=donor_prefix, needs_lead_dob=None)
-    return _grouped(qs, dims, by, Count("pk"))  # no repeated rows: see _project_count
+    return _grouped(qs, dims, by, Count("*"))  # no repeated rows, no column: see _project_count
 
 
 # -- the indicators ------------------------------------------------------------------
