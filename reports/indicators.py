@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.db import connection, transaction
 from django.db.models import (
     Avg,
     Case,
@@ -252,6 +253,23 @@ def from_project_facts() -> Iterator[None]:
         _use_project_facts.reset(token)
 
 
+@contextmanager
+def _without_parallel_workers() -> Iterator[None]:
+    """Within this block PostgreSQL plans every query for one process (no Gather)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    setting = "max_parallel_workers_per_gather"
+    # A local setting, bounded by a transaction even in autocommit. Inside an outer
+    # transaction it would outlive this block, so the value is put back on the way out (an
+    # error rolls the block's savepoint back, and the setting with it).
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting(%s), set_config(%s, '0', true)", [setting, setting])
+        before = cursor.fetchone()[0]
+        yield
+        cursor.execute("SELECT set_config(%s, %s, true)", [setting, before])
+
+
 def first_paid_between(kind: str, start=None, end=None) -> QuerySet:
     """Ids of the projects whose first approved payment of a ``kind`` grant is dated in
     [start, end] (one grouped pass over the ledger, not a lookup per project)."""
@@ -377,7 +395,14 @@ def _refugees_in_financed_projects(start, end, by, filters):
             )
         )
         filters = {k: v for k, v in filters.items() if k != "donor"}
-    return _people_count(Refugee.objects.filter(Exists(members)), start, end, by, filters)
+    if not _use_project_facts.get():
+        return _people_count(Refugee.objects.filter(Exists(members)), start, end, by, filters)
+    # From the facts, the members of the financed projects are a 40,000-row hash that a
+    # parallel plan builds once in each process, the same hash three times over on two
+    # cores: one process is twice as fast (benchmark, by region: 58 ms parallel, 28 ms not).
+    # From the ledger, the grouped pass over a million payments does gain from the workers.
+    with _without_parallel_workers():
+        return _people_count(Refugee.objects.filter(Exists(members)), start, end, by, filters)
 
 
 _startups_reinforced = _first_paid_count(Grant.Kind.REINFORCEMENT)
