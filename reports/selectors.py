@@ -234,9 +234,11 @@ def ledger_quarters_by_donor(start, end, filters) -> dict:
 
 
 # Up to this many projects with visits after the period's end, their visits are read by
-# project id; more, and one pass over all the visits is about as fast (benchmark: 3,259
-# ids take 10 ms, 12,800 ids 45 ms and 19,000 ids 55 ms, against 45 to 55 ms for the pass).
-KM_IDS_AT_MOST = 10_000
+# project id. At benchmark scale, a period ending today (3,259 such projects) took 15 ms
+# instead of 55 ms for a pass over all the visits; for periods ending in the past the
+# planner often chooses that pass anyway (3,000 to 19,000 ids: within a few ms of the
+# subquery either way), so beyond a few thousand ids nothing is gained.
+KM_IDS_AT_MOST = 5_000
 
 
 def kaplan_meier(end, filters, *, facts: FactsState | None = None) -> list[dict]:
@@ -251,9 +253,9 @@ def kaplan_meier(end, filters, *, facts: FactsState | None = None) -> list[dict]
     others are computed from their visits.
 
     Those others are looked for first, by id: usually there are none (a period ending
-    today) and the visits are not read at all. A few thousand have their visits found
-    through the project index for the ids given, instead of a scan of every visit; past
-    ``KM_IDS_AT_MOST`` (a period ending years ago) that scan is cheaper again.
+    today) and the visits are not read at all. Up to ``KM_IDS_AT_MOST`` their visits are
+    read for the ids given, which the planner can do through the project index instead of
+    a pass over every visit; past that, the pass is as fast.
     """
     if facts is not None:
         groups = _km_groups_from_facts(end, filters)
