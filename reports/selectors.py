@@ -252,19 +252,23 @@ def kaplan_meier(end, filters, *, facts: FactsState | None = None) -> list[dict]
     visit is dated by ``end`` take their (time, event) from ``ProjectFacts``; only the
     others are computed from their visits.
 
-    Those others are looked for first, by id: usually there are none (a period ending
-    today) and the visits are not read at all. Up to ``KM_IDS_AT_MOST`` their visits are
-    read for the ids given, which the planner can do through the project index instead of
-    a pass over every visit; past that, the pass is as fast.
+    Those others are counted first, before the filters (a donor's costs ~18 ms over the
+    facts): usually there are none (a period ending today) and the visits are not read at
+    all. Up to ``KM_IDS_AT_MOST``, the ids of those that pass the filters are read and their
+    visits read for those ids, which the planner can do through the project index instead
+    of a pass over every visit; past that, the pass is as fast.
     """
     if facts is not None:
         groups = _km_groups_from_facts(end, filters)
-        later = _km_projects(ProjectFacts.objects.filter(km_complete_from__gt=end), end, filters)
+        later = ProjectFacts.objects.filter(km_complete_from__gt=end, first_startup_payment__lte=end)
         later_ids = list(later.values_list("project", flat=True)[: KM_IDS_AT_MOST + 1])
         if len(later_ids) > KM_IDS_AT_MOST:
-            groups += _km_groups_from_visits(end, filters, projects=later.values("project"))
+            groups += _km_groups_from_visits(end, filters, projects=_km_projects(later, end, filters).values("project"))
         elif later_ids:
-            groups += _km_groups_from_visits(end, filters, projects=later_ids)
+            if any(filters.get(dim) for dim in ("office", "region", "donor")):
+                later_ids = list(_km_projects(later, end, filters).values_list("project", flat=True))
+            if later_ids:
+                groups += _km_groups_from_visits(end, filters, projects=later_ids)
     else:
         groups = _km_groups_from_visits(end, filters)
     events: dict[int, int] = {}
