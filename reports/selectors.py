@@ -252,7 +252,7 @@ def kaplan_meier(end, filters, *, facts: FactsState | None = None) -> list[dict]
     visit is dated by ``end`` take their (time, event) from ``ProjectFacts``; only the
     others are computed from their visits.
 
-    Those others are counted first, before the filters (a donor's costs ~18 ms over the
+    Those others are counted first, before the filters (a donor filter costs ~18 ms over the
     facts): usually there are none (a period ending today) and the visits are not read at
     all. Up to ``KM_IDS_AT_MOST``, the ids of those that pass the filters are read and their
     visits read for those ids, which the planner can do through the project index instead
