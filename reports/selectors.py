@@ -6,7 +6,8 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
+from django.db.models import BooleanField, Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncQuarter
 
 from core.money import money
@@ -233,6 +234,14 @@ def ledger_quarters_by_donor(start, end, filters) -> dict:
     return _series(sums)
 
 
+# Up to this many projects with visits after the period's end, their visits are read by
+# project id. At benchmark scale, a period ending today (3,259 such projects) took 15 ms
+# instead of 55 ms for a pass over all the visits; for periods ending in the past the
+# planner often chooses that pass anyway (3,000 to 19,000 ids: within a few ms of the
+# subquery either way), so beyond a few thousand ids nothing is gained.
+KM_IDS_AT_MOST = 5_000
+
+
 def kaplan_meier(end, filters, *, facts: FactsState | None = None) -> list[dict]:
     """Survival of financed businesses by month after funding, Kaplan-Meier.
 
@@ -243,11 +252,24 @@ def kaplan_meier(end, filters, *, facts: FactsState | None = None) -> list[dict]
     taken over those few groups. With current ``facts``, the projects whose every done
     visit is dated by ``end`` take their (time, event) from ``ProjectFacts``; only the
     others are computed from their visits.
+
+    Those others are counted first, before the filters (a donor filter costs ~18 ms over the
+    facts): usually there are none (a period ending today) and the visits are not read at
+    all. Up to ``KM_IDS_AT_MOST``, the ids of those that pass the filters are read and their
+    visits read for those ids, which the planner can do through the project index instead
+    of a pass over every visit; past that, the pass is as fast.
     """
     if facts is not None:
         groups = _km_groups_from_facts(end, filters)
-        later = _km_projects(ProjectFacts.objects.filter(km_complete_from__gt=end), end, filters).values("project")
-        groups += _km_groups_from_visits(end, filters, projects=later)
+        later = ProjectFacts.objects.filter(km_complete_from__gt=end, first_startup_payment__lte=end)
+        later_ids = list(later.values_list("project", flat=True)[: KM_IDS_AT_MOST + 1])
+        if len(later_ids) > KM_IDS_AT_MOST:
+            groups += _km_groups_from_visits(end, filters, projects=_km_projects(later, end, filters).values("project"))
+        elif later_ids:
+            if any(filters.get(dim) for dim in ("office", "region", "donor")):
+                later_ids = list(_km_projects(later, end, filters).values_list("project", flat=True))
+            if later_ids:
+                groups += _km_groups_from_visits(end, filters, projects=later_ids)
     else:
         groups = _km_groups_from_visits(end, filters)
     events: dict[int, int] = {}
@@ -289,20 +311,27 @@ def _km_groups_from_facts(end, filters) -> list[tuple]:
     return list(facts.values_list("km_failed_at", "km_seen_at").annotate(n=Count("pk")).order_by())
 
 
-def _km_groups_from_visits(end, filters, projects=None) -> list[tuple]:
+def _km_groups_from_visits(end, filters, projects: list[int] | QuerySet | None = None) -> list[tuple]:
+    """(time, event, projects) groups from the visits of ``projects`` (ids, or a subquery
+    of them), or of every project financed by ``end`` that passes ``filters``."""
+    visits = FollowUpVisit.objects.filter(status="done", done_on__lte=end, months_after_funding__isnull=False)
     if projects is None:
-        projects = financed_projects(datetime.date(1900, 1, 1), end, Grant.Kind.STARTUP)
+        financed = financed_projects(datetime.date(1900, 1, 1), end, Grant.Kind.STARTUP)
         for dim in ("office", "region"):
             if filters.get(dim):
-                projects = projects.filter(**{f"{dim}__code": filters[dim]})
+                financed = financed.filter(**{f"{dim}__code": filters[dim]})
         if filters.get("donor"):
-            projects = projects.filter(grants__funding__agreement__donor__code=filters["donor"])
-        projects = projects.values("pk")
+            financed = financed.filter(grants__funding__agreement__donor__code=filters["donor"])
+        visits = visits.filter(project__in=financed.values("pk"))
+    elif isinstance(projects, QuerySet) or connection.vendor != "postgresql":
+        visits = visits.filter(project__in=projects)
+    else:
+        # One array parameter, not one parameter per id; the column name comes from the model.
+        column = f'"{FollowUpVisit._meta.db_table}"."project_id"'
+        in_ids = RawSQL(f"{column} = ANY(%s::bigint[])", (projects,), output_field=BooleanField())  # noqa: S611
+        visits = visits.filter(in_ids)
     per_project = (
-        FollowUpVisit.objects.filter(
-            status="done", done_on__lte=end, months_after_funding__isnull=False, project__in=projects
-        )
-        .values("project")
+        visits.values("project")
         .annotate(
             failed_at=Min("months_after_funding", filter=~Q(business_status=BusinessStatus.OPERATING)),
             seen_at=Max("months_after_funding"),

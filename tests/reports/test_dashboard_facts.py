@@ -4,7 +4,10 @@ indicator registry and the ledger give from the records."""
 import datetime
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
+from funding.models import FollowUpVisit
 from reports import selectors
 from reports.facts import facts_current, facts_refresh
 from reports.indicators import from_project_facts, registry
@@ -58,10 +61,12 @@ PERIODS = [
 
 
 @pytest.mark.parametrize(("start", "end"), PERIODS)
-@pytest.mark.parametrize("filters", [{}, {"sex": "F"}, {"nationality": "SY"}, {"region": "OTHER"}])
+@pytest.mark.parametrize("filters", [{}, {"sex": "F"}, {"nationality": "SY"}, {"region": "OTHER"}, {"office": "OTHER"}])
 def test_it_gives_the_records_figures_from_the_facts(programme, start, end, filters):
     if filters.get("region"):
         filters = {"region": programme[0].region.code}
+    if filters.get("office"):
+        filters = {"office": programme[0].office.code}
     facts_refresh()
     state = facts_current()
     assert state is not None
@@ -129,3 +134,62 @@ def test_the_survival_counts_from_the_facts_are_the_registry_s(programme, start,
             from_records = registry[code].compute(start, end, by=by, filters=filters)
             with from_project_facts():
                 assert registry[code].compute(start, end, by=by, filters=filters) == from_records, (code, by)
+
+
+KM_FILTERS = [{}, {"region": "OTHER"}, {"office": "OTHER"}, {"donor": "japan"}]
+
+
+def _in_other_office(filters: dict, project) -> dict:
+    """``filters`` with "OTHER" as the region or office of ``project`` (the other office's)."""
+    other = {"region": project.region.code, "office": project.office.code}
+    return {k: other[k] if v == "OTHER" else v for k, v in filters.items()}
+
+
+@pytest.mark.parametrize("at_most", [0, 1, selectors.KM_IDS_AT_MOST])
+@pytest.mark.parametrize("end", [end for _start, end in PERIODS])
+@pytest.mark.parametrize("filters", KM_FILTERS)
+def test_the_survival_curve_from_the_facts_is_the_records_one(programme, monkeypatch, at_most, end, filters):
+    """Whichever way the visits after the period's end are read: none, by id, or by a pass
+    over all the visits when there are more than ``KM_IDS_AT_MOST`` such projects."""
+    monkeypatch.setattr(selectors, "KM_IDS_AT_MOST", at_most)
+    filters = _in_other_office(filters, programme[0])
+    facts_refresh()
+    state = facts_current()
+    assert selectors.kaplan_meier(end, filters, facts=state) == selectors.kaplan_meier(end, filters)
+
+
+def test_the_survival_curve_reads_no_visit_when_every_visit_is_before_the_end(programme):
+    facts_refresh()
+    state = facts_current()
+    with CaptureQueriesContext(connection) as ctx:
+        curve = selectors.kaplan_meier(D(2020, 12, 31), {}, facts=state)
+    assert not [q for q in ctx.captured_queries if FollowUpVisit._meta.db_table in q["sql"]]
+    assert curve == selectors.kaplan_meier(D(2020, 12, 31), {})
+    assert curve[0]["at_risk"] == 7  # the projects with a done visit
+
+
+@pytest.mark.parametrize("by", [None, "region", "office", "city", "sex"])
+def test_refugees_in_financed_projects_from_the_facts_are_the_records_ones(programme, by):
+    facts_refresh()
+    for start, end in PERIODS:
+        from_records = registry["refugees_in_financed_projects"].compute(start, end, by=by)
+        with from_project_facts():
+            assert registry["refugees_in_financed_projects"].compute(start, end, by=by) == from_records
+
+
+def test_the_one_process_plan_does_not_outlast_its_query(programme):
+    """The count from the facts is planned without parallel workers; the setting is put
+    back afterwards, inside an outer transaction too."""
+    facts_refresh()
+
+    def workers():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            return cursor.fetchone()[0]
+
+    before = workers()
+    with transaction.atomic():
+        with from_project_facts():
+            registry["refugees_in_financed_projects"].compute(D(2019, 1, 1), D(2019, 12, 31), by="region")
+        assert workers() == before
+    assert workers() == before

@@ -53,6 +53,19 @@ def test_it_disaggregates_refugees_received_by_each_dimension():
     assert received(filters={"age": "60+"}) == 1
 
 
+def test_it_lists_regions_offices_and_cities_by_code_with_unknown_last():
+    """They are grouped by id and named afterwards: the keys and their order are the codes'."""
+    oujda = City.objects.get(slug="oujda")
+    RefugeeFactory(city=oujda, region=oujda.region, office=OfficeFactory(code="oujda", city=oujda))
+    RefugeeFactory(city=None, region=None)
+    RefugeeFactory()
+    RefugeeFactory()
+    assert list(received(by="region").items()) == [("MA-02", 1), ("MA-04", 2), ("unknown", 1)]
+    assert list(received(by="office").items()) == [("oujda", 1), ("rabat", 3)]
+    assert list(received(by="city").items()) == [("oujda", 1), ("rabat", 2), ("unknown", 1)]
+    assert received(by="region", filters={"office": "rabat"}) == {"MA-04": 2, "unknown": 1}
+
+
 def test_it_refuses_a_dimension_that_makes_no_sense():
     with pytest.raises(ValueError):
         received(by="donor")

@@ -78,6 +78,10 @@ def test_it_counts_refugees_in_financed_projects_and_their_profile():
     assert value("projects_financed", by="nationality") == {"CM": 1, "SY": 1}
     assert value("projects_financed", by="age") == {"18-59": 2}
     assert value("projects_financed", by="legal_status") == {"refugee": 2}
+    # filtered by the lead's profile, not by any member's
+    assert value("projects_financed", filters={"sex": "M"}) == 0
+    assert value("projects_financed", filters={"sex": "F", "nationality": "CM"}) == 1
+    assert value("projects_financed", by="nationality", filters={"sex": "F"}) == {"CM": 1, "SY": 1}
     assert value("projects_financed", by="region") == {"MA-04": 2}
 
 
