@@ -1,48 +1,19 @@
 """Concurrent writers on real PostgreSQL: separate connections (threads), one lock order."""
 
 import datetime
-import threading
 import uuid
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection
-from django.utils import translation
 
 from core.money import Currency
 from funding.models import Disbursement
 from funding.selectors import agreement_spent_currency, grant_net_paid
 from funding.services import disbursement_approve, disbursement_record, visit_record
 from tests.factories.funding import agreement_with_rates, approved_project, awarded_grant
+from tests.races import race
 
 pytestmark = pytest.mark.usefixtures("django_db_serialized_rollback", "transactional_db")
-
-
-def _race(callables):
-    """Run each callable in its own thread (own DB connection), all released at once."""
-    barrier = threading.Barrier(len(callables))
-    results: list = [None] * len(callables)
-
-    def run(i, fn):
-        translation.activate("en")
-        try:
-            barrier.wait(timeout=30)
-            results[i] = ("ok", fn())
-        except ValidationError as exc:
-            results[i] = ("refused", exc.messages[0])
-        except Exception as exc:  # reported by the assertions below
-            results[i] = ("error", repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(callables)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    close_old_connections()
-    return results
 
 
 def test_fifty_concurrent_recordings_never_overspend_a_grant(simple_grant, caseworker):
@@ -59,7 +30,7 @@ def test_fifty_concurrent_recordings_never_overspend_a_grant(simple_grant, casew
             idempotency_key=uuid.uuid4().hex,
         )
 
-    results = _race([attempt] * 50)
+    results = race([attempt] * 50)
     outcomes = [r[0] for r in results]
     assert outcomes.count("error") == 0, results
     assert outcomes.count("ok") == 30
@@ -82,7 +53,7 @@ def test_fifty_concurrent_approvals_never_overspend_a_grant(simple_grant, casewo
         )
         for _ in range(50)
     ]
-    results = _race([lambda e=e: disbursement_approve(entry=e, by=manager2) for e in entries])
+    results = race([lambda e=e: disbursement_approve(entry=e, by=manager2) for e in entries])
     outcomes = [r[0] for r in results]
     assert outcomes.count("error") == 0, results
     assert outcomes.count("ok") == 30
@@ -104,7 +75,7 @@ def test_two_concurrent_approvals_that_together_overspend_one_succeeds(simple_gr
         )
         for _ in range(2)
     )
-    results = _race(
+    results = race(
         [lambda: disbursement_approve(entry=a, by=manager), lambda: disbursement_approve(entry=b, by=manager2)]
     )
     assert sorted(r[0] for r in results) == ["ok", "refused"], results
@@ -137,7 +108,7 @@ def test_concurrent_approvals_on_grants_sharing_an_agreement_never_overspend_it(
                 idempotency_key=uuid.uuid4().hex,
             )
         )
-    results = _race([lambda e=e: disbursement_approve(entry=e, by=manager2) for e in entries])
+    results = race([lambda e=e: disbursement_approve(entry=e, by=manager2) for e in entries])
     outcomes = [r[0] for r in results]
     assert outcomes.count("error") == 0, results
     assert outcomes.count("ok") == 9
@@ -171,7 +142,7 @@ def test_visits_of_one_project_recorded_at_once_never_deadlock(simple_grant, cas
         }
         return lambda: visit_record(visit=visit, by=caseworker, data=data)
 
-    results = _race([record(v, n) for n, v in enumerate(visits[:4])])
+    results = race([record(v, n) for n, v in enumerate(visits[:4])])
     assert [r for r in results if r[0] == "error"] == []
     assert all(r[1] == "This visit was cancelled." for r in results if r[0] == "refused"), results
     assert results[0][0] == "ok"  # the closing visit
