@@ -87,15 +87,22 @@ def dashboard(*, start: datetime.date, end: datetime.date, filters: dict, scope:
 
 
 def dashboard_compute(*, start: datetime.date, end: datetime.date, filters: dict, scope: dict) -> dict:
-    """The dashboard's data from the derived facts (kept equal to the records write by
-    write), or from the records until the facts are first built (and a build is asked
-    for). Same figures either way."""
+    """The dashboard's data (same figures with or without the facts)."""
+    return _from_facts_once_built(
+        lambda facts: _dashboard(start=start, end=end, filters=filters, scope=scope, facts=facts)
+    )
+
+
+def _from_facts_once_built(compute):
+    """``compute(facts)`` with the derived facts (kept equal to the records write by write:
+    the pending projects are synced first) once they are built, else ``compute(None)`` from
+    the records, and a build is asked for."""
     state = facts_current()
-    if state is not None:
-        with from_project_facts():
-            return _dashboard(start=start, end=end, filters=filters, scope=scope, facts=state)
-    facts_build_soon()
-    return _dashboard(start=start, end=end, filters=filters, scope=scope, facts=None)
+    if state is None:
+        facts_build_soon()
+        return compute(None)
+    with from_project_facts():
+        return compute(state)
 
 
 def _dashboard(*, start, end, filters: dict, scope: dict, facts: FactsState | None) -> dict:
@@ -125,7 +132,7 @@ def headline_figures(*, start: datetime.date, end: datetime.date, scope: dict) -
 
 
 def _headline_compute(start, end, scope) -> list[dict]:
-    def compute() -> list[dict]:
+    def compute(_facts) -> list[dict]:
         rows = []
         for code in HEADLINE:
             indicator = registry[code]
@@ -136,11 +143,7 @@ def _headline_compute(start, end, scope) -> list[dict]:
             rows.append({"label": indicator.label(_lang()), "value": _shown(value, scope["suppressed"])})
         return rows
 
-    if facts_current() is not None:
-        with from_project_facts():
-            return compute()
-    facts_build_soon()
-    return compute()
+    return _from_facts_once_built(compute)
 
 
 def _lang() -> str:
