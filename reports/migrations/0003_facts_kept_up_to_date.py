@@ -7,11 +7,15 @@ def unbuilt(apps, schema_editor):
     # Facts built before they were kept up to date write by write may be behind the
     # records: mark them never built, so the next dashboard load asks for a rebuild.
     apps.get_model("reports", "FactsState").objects.update(refreshed_at=None)
+    # Beat's database scheduler keeps entries the code no longer declares: the 10-minute
+    # refresh (its task is gone) would be sent as an unregistered task forever.
+    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name="reports-refresh-facts").delete()
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('django_celery_beat', '0019_alter_periodictasks_options'),
         ('reports', '0002_dashboard_facts'),
     ]
 
