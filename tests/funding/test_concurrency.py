@@ -10,7 +10,7 @@ from core.money import Currency
 from funding.models import Disbursement
 from funding.selectors import agreement_spent_currency, grant_net_paid
 from funding.services import disbursement_approve, disbursement_record, visit_record
-from tests.factories.funding import agreement_with_rates, approved_project, awarded_grant
+from tests.factories.funding import agreement_with_rates, approved_project, awarded_grant, paid
 from tests.races import race
 
 pytestmark = pytest.mark.usefixtures("django_db_serialized_rollback", "transactional_db")
@@ -119,16 +119,7 @@ def test_concurrent_approvals_on_grants_sharing_an_agreement_never_overspend_it(
 def test_visits_of_one_project_recorded_at_once_never_deadlock(simple_grant, caseworker, manager2):
     """A visit finding the business closed cancels the project's other scheduled visits
     while other visits of it are being recorded: they wait, then are refused as cancelled."""
-    entry, _ = disbursement_record(
-        grant=simple_grant,
-        tranche=simple_grant.tranches.get(),
-        date=datetime.date(2025, 7, 1),
-        amount=Decimal("1000.00"),
-        method="cash",
-        by=caseworker,
-        idempotency_key=uuid.uuid4().hex,
-    )
-    disbursement_approve(entry=entry, by=manager2)  # schedules the visits
+    paid(simple_grant, amount="1000.00", by=caseworker, approver=manager2)  # schedules the visits
     visits = list(simple_grant.project.visits.order_by("due_date"))
 
     def record(visit, n):

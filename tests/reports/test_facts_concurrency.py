@@ -10,7 +10,7 @@ from funding.models import Disbursement
 from funding.services import disbursement_approve, disbursement_record, visit_record
 from reports.facts import facts_current, facts_refresh
 from reports.models import FactsPending
-from tests.factories.funding import agreement_with_rates, approved_project, awarded_grant
+from tests.factories.funding import agreement_with_rates, approved_project, awarded_grant, paid
 from tests.races import race
 
 pytestmark = pytest.mark.usefixtures("django_db_serialized_rollback", "transactional_db")
@@ -37,7 +37,7 @@ def test_visits_and_payments_of_one_project_written_at_once(manager, manager2, c
         )
         return entry
 
-    disbursement_approve(entry=record(D(2025, 2, 1), "5000.00"), by=manager2)  # schedules the visits
+    paid(grant, amount="5000.00", by=caseworker, approver=manager2, date=D(2025, 2, 1))  # schedules the visits
     facts_refresh()
     pending = [record(D(2025, 3, n), "100.00") for n in range(1, 4)]
     visits = list(project.visits.order_by("due_date"))

@@ -23,7 +23,7 @@ from reports.facts import _fingerprint, facts_current, facts_refresh, facts_sync
 from reports.models import FactsPending, LedgerQuarter, ProjectFacts
 from reports.tasks import build_facts
 from tests.factories.core import OfficeFactory
-from tests.factories.funding import agreement_with_rates, approved_project, awarded_grant
+from tests.factories.funding import agreement_with_rates, approved_project, awarded_grant, paid
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -62,16 +62,7 @@ def ledger(db, manager, manager2, caseworker):
     facts_refresh()
 
     def pay(grant, day, amount):
-        entry, _ = disbursement_record(
-            grant=grant,
-            tranche=grant.tranches.first(),
-            date=day,
-            amount=Decimal(amount),
-            method="bank_transfer",
-            by=caseworker,
-            idempotency_key=f"{grant.pk}-{day}-{amount}",
-        )
-        return disbursement_approve(entry=entry, by=manager2)
+        return paid(grant, amount=amount, by=caseworker, approver=manager2, date=day)
 
     return {"projects": projects, "grants": grants, "pay": pay}
 
