@@ -8,14 +8,15 @@ The "raw SQL time" replays, through a bare cursor, the exact statements the repo
 issued (captured on a first build): the ratio is what the Python side (ORM, labels,
 suppression, openpyxl) adds on top of the database work.
 
-The dashboard is timed four ways (see docs/reports.md "Dashboard: how it stays fast"):
-a page load through the test client as users get it (cached per scope, filters and data
-version); the same load with the cache emptied before each request (computed from the
-derived facts); a programme in use: a write through the services (a visit recorded, or a
-payment recorded and approved by a second manager), then a load, which misses the cache
-and first brings the written project's facts up to date; and, for comparison, the data
-computed from the records alone (what a load cost before the facts were kept up to date
-write by write). It writes a few visits and 1 MAD payments into the benchmark database.
+The dashboard is timed (see docs/reports.md "Dashboard: how it stays fast"): a page load
+through the test client as users get it (cached per scope, filters and data version); the
+same load with the cache emptied before each request (computed from the derived facts),
+also for two past periods and each filter of the form; a programme in use: a write through
+the services (a visit recorded, or a payment recorded and approved by a second manager),
+then a load, which misses the cache and first brings the written project's facts up to
+date; and, for comparison, the data computed from the records alone (what a load cost
+before the facts were kept up to date write by write). It writes a few visits and 1 MAD
+payments into the benchmark database.
 """
 
 import argparse
