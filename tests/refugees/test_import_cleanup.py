@@ -2,20 +2,16 @@
 
 import logging
 import os
-import re
 import time
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from config.celery import app
 from refugees.models import Refugee
 from refugees.tasks import discard_abandoned_imports
+from tests.refugees.importing import CONFIRM, URL, csv_upload, preview_token
 
 pytestmark = pytest.mark.django_db
-URL = reverse("refugees:import")
-CONFIRM = reverse("refugees:import_confirm")
 CSV = (
     "unhcr_individual_number,first_name_latin,last_name_latin,sex,date_of_birth,nationality,legal_status,"
     "referral_source,intake_date\n"
@@ -31,8 +27,7 @@ def private_root(settings, tmp_path):
 
 
 def _preview(client) -> str:
-    response = client.post(URL, {"file": SimpleUploadedFile("people.csv", CSV.encode())})
-    return re.search(r'name="token" value="([0-9a-f]{32})"', response.content.decode()).group(1)
+    return preview_token(client.post(URL, {"file": csv_upload(*CSV.splitlines())}))
 
 
 def _age(path, hours: float) -> None:

@@ -1,16 +1,11 @@
 """Two rows of the same import file that resemble each other."""
 
-import re
-
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from refugees.models import DuplicateConfirmation, Refugee
+from tests.refugees.importing import CONFIRM, URL, csv_upload, preview_token
 
 pytestmark = pytest.mark.django_db
-URL = reverse("refugees:import")
-CONFIRM = reverse("refugees:import_confirm")
 HEADER = (
     "unhcr_individual_number,first_name_latin,last_name_latin,first_name_ar,last_name_ar,sex,date_of_birth,"
     "nationality,legal_status,city,referral_source,intake_date"
@@ -23,20 +18,12 @@ def private_root(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path
 
 
-def _csv(*rows: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile("people.csv", ("\n".join([HEADER, *rows]) + "\n").encode())
-
-
-def _token(response) -> str:
-    return re.search(r'name="token" value="([0-9a-f]{32})"', response.content.decode()).group(1)
-
-
 def test_the_same_unhcr_number_twice_is_an_error_on_the_later_row_naming_the_earlier(client_for, caseworker):
     client = client_for(caseworker)
     client.cookies["django_language"] = "en"
     first = "RAB-25C20001,Amina,Haddad,,,F,1990-01-01,SY,refugee,rabat,unhcr,2025-11-02"
     again = "rab 25c20001,Youssef,Karim,,,M,1985-05-05,SY,refugee,rabat,unhcr,2025-11-02"
-    response = client.post(URL, {"file": _csv(first, OTHER, again)})
+    response = client.post(URL, {"file": csv_upload(HEADER, first, OTHER, again)})
     result = response.context["result"]
     assert [r.line for r in result.error_rows] == [4]
     (_label, message) = result.error_rows[0].errors[0]
@@ -62,7 +49,7 @@ def test_the_same_unhcr_number_twice_is_an_error_on_the_later_row_naming_the_ear
 )
 def test_rows_that_resemble_each_other_are_flagged_and_need_a_confirmation(client_for, caseworker, first, second):
     client = client_for(caseworker)
-    preview = client.post(URL, {"file": _csv(first, OTHER, second)})
+    preview = client.post(URL, {"file": csv_upload(HEADER, first, OTHER, second)})
     result = preview.context["result"]
     assert result.valid
     assert [(r.line, r.file_duplicate_lines, r.duplicate_ids) for r in result.flagged_rows] == [
@@ -73,10 +60,10 @@ def test_rows_that_resemble_each_other_are_flagged_and_need_a_confirmation(clien
     assert 'data-file-line="4"' in page and 'data-file-line="2"' in page
     assert 'name="confirm_different"' in page
     # Like a candidate from the registry: no confirmation, no import.
-    refused = client.post(CONFIRM, {"token": _token(preview)})
+    refused = client.post(CONFIRM, {"token": preview_token(preview)})
     assert refused.status_code == 200 and refused.context["commit_error"]
     assert not Refugee.objects.exists()
-    done = client.post(CONFIRM, {"token": _token(preview), "confirm_different": "on"})
+    done = client.post(CONFIRM, {"token": preview_token(preview), "confirm_different": "on"})
     assert done.status_code == 302
     people = {r.unhcr_individual_number: r for r in Refugee.objects.all()}
     assert len(people) == 3
@@ -93,10 +80,10 @@ def test_rows_born_more_than_a_year_apart_or_with_different_names_are_not_flagge
         "RAB-25C20003,Khadija,Benali,,,F,1988-04-02,SY,refugee,rabat,unhcr,2025-11-02",
     ]
     client = client_for(caseworker)
-    preview = client.post(URL, {"file": _csv(*rows)})
+    preview = client.post(URL, {"file": csv_upload(HEADER, *rows)})
     assert preview.context["result"].valid
     assert preview.context["result"].flagged_rows == []
-    assert client.post(CONFIRM, {"token": _token(preview)}).status_code == 302
+    assert client.post(CONFIRM, {"token": preview_token(preview)}).status_code == 302
     assert Refugee.objects.count() == 3
     assert not DuplicateConfirmation.objects.exists()
 
@@ -117,10 +104,10 @@ def test_a_row_can_resemble_both_a_registered_person_and_another_row(client_for,
         "RAB-25C20002,Muhammad,Haddad,,,M,1988-09-01,SY,refugee,rabat,unhcr,2025-11-02",
     ]
     client = client_for(caseworker)
-    preview = client.post(URL, {"file": _csv(*rows)})
+    preview = client.post(URL, {"file": csv_upload(HEADER, *rows)})
     flagged = [(r.line, r.duplicate_ids, r.file_duplicate_lines) for r in preview.context["result"].flagged_rows]
     assert flagged == [(2, [existing.pk], [3]), (3, [existing.pk], [2])]
-    assert client.post(CONFIRM, {"token": _token(preview), "confirm_different": "on"}).status_code == 302
+    assert client.post(CONFIRM, {"token": preview_token(preview), "confirm_different": "on"}).status_code == 302
     later = Refugee.objects.get(unhcr_individual_number="RAB-25C20002")
     earlier = Refugee.objects.get(unhcr_individual_number="RAB-25C20001")
     pairs = set(DuplicateConfirmation.objects.values_list("refugee_id", "other_id"))
