@@ -217,7 +217,7 @@ def main() -> None:
     tranche = paid_grant.tranches.get()
 
     def record():
-        disbursement_record(
+        return disbursement_record(
             grant=paid_grant,
             tranche=tranche,
             date=paid_grant.awarded_on,
@@ -237,15 +237,7 @@ def main() -> None:
     manager2 = User.objects.get(username="manager2")
 
     def approve():
-        entry, _created = disbursement_record(
-            grant=paid_grant,
-            tranche=tranche,
-            date=paid_grant.awarded_on,
-            amount=Decimal("1.00"),
-            method="cash",
-            by=caseworker,
-            idempotency_key=uuid.uuid4().hex,
-        )
+        entry, _created = record()
         with CaptureQueriesContext(connection) as ctx:
             t0 = time.perf_counter()
             disbursement_approve(entry=entry, by=manager2)
