@@ -273,33 +273,8 @@ def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if visit.status == FollowUpVisit.Status.CANCELLED:
         messages.error(request, _("This visit was cancelled."))
         return redirect("funding:visits_due")
-    initial = {"done_on": visit.done_on or timezone.localdate()}
-    form = VisitForm(request.POST or None, request.FILES or None, instance=visit, initial=initial)
-    action_points = ActionPointFormSet(request.POST or None, instance=visit, prefix="ap")
-    if request.method == "POST" and form.is_valid() and action_points.is_valid():
-        try:
-            with transaction.atomic():
-                services.visit_record(
-                    visit=visit,
-                    by=request.user,
-                    data=form.visit_data(),
-                    checklist=form.cleaned_data["checklist"],
-                    photos=form.cleaned_data["photos"],
-                )
-                action_points.save()
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("Visit saved."))
-            grant = visit.project.grants.order_by("awarded_on", "pk").first()
-            if grant is not None:
-                return redirect("funding:grant_detail", pk=grant.pk)
-            return redirect("funding:visits_due")
-    photos = list(visit.photos.all())
-    return render(
-        request,
-        "funding/visit_form.html",
-        {"form": form, "action_points": action_points, "visit": visit, "photos": photos},
+    return _visit_form_page(
+        request, visit, lambda **fields: services.visit_record(visit=visit, **fields), saved=_("Visit saved.")
     )
 
 
@@ -307,13 +282,26 @@ def visit_add_extra(request: HttpRequest, pk: int) -> HttpResponse:
     """An extra (unscheduled) follow-up visit of a financed project, with the visit form."""
     project = access.project_for_extra_visit(request.user, pk)
     visit = FollowUpVisit(project=project, due_date=timezone.localdate())
-    form = VisitForm(request.POST or None, request.FILES or None, instance=visit, initial={"done_on": visit.due_date})
+    return _visit_form_page(
+        request,
+        visit,
+        lambda **fields: services.visit_record_extra(project=project, **fields),
+        saved=_("Extra visit saved."),
+        extra=True,
+    )
+
+
+def _visit_form_page(request: HttpRequest, visit: FollowUpVisit, record, *, saved: str, extra: bool = False):
+    """The visit form and its action points. ``record(by=, data=, checklist=, photos=)``
+    saves the visit through a service, in one transaction with the action points; a
+    refusal shows its errors on the form and saves nothing. Then back to the project's grant."""
+    initial = {"done_on": visit.done_on or timezone.localdate()}
+    form = VisitForm(request.POST or None, request.FILES or None, instance=visit, initial=initial)
     action_points = ActionPointFormSet(request.POST or None, instance=visit, prefix="ap")
     if request.method == "POST" and form.is_valid() and action_points.is_valid():
         try:
             with transaction.atomic():
-                visit = services.visit_record_extra(
-                    project=project,
+                visit = record(
                     by=request.user,
                     data=form.visit_data(),
                     checklist=form.cleaned_data["checklist"],
@@ -324,13 +312,16 @@ def visit_add_extra(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Extra visit saved."))
-            grant = project.grants.order_by("awarded_on", "pk").first()
-            return redirect("funding:grant_detail", pk=grant.pk)
+            messages.success(request, saved)
+            grant = visit.project.grants.order_by("awarded_on", "pk").first()
+            if grant is not None:
+                return redirect("funding:grant_detail", pk=grant.pk)
+            return redirect("funding:visits_due")
+    photos = list(visit.photos.all()) if visit.pk else []
     return render(
         request,
         "funding/visit_form.html",
-        {"form": form, "action_points": action_points, "visit": visit, "photos": [], "extra": True},
+        {"form": form, "action_points": action_points, "visit": visit, "photos": photos, "extra": extra},
     )
 
 
