@@ -9,7 +9,7 @@ from core.money import localize_money
 from core.registry import TimelineEvent
 from core.roles import is_staff_member
 from funding.models import Disbursement, FollowUpVisit, Grant
-from refugees.timeline import shared
+from projects.timeline import memberships
 
 
 def funding_timeline(refugee, user) -> Iterable[TimelineEvent]:
@@ -17,10 +17,7 @@ def funding_timeline(refugee, user) -> Iterable[TimelineEvent]:
         return []
     events: list[TimelineEvent] = []
     # On the profile page, the person's projects as the projects provider fetched them.
-    memberships = shared(
-        refugee, "project_memberships", lambda: list(refugee.project_memberships.select_related("project"))
-    )
-    project_ids = [m.project_id for m in memberships]
+    project_ids = [m.project_id for m in memberships(refugee)]
     if not project_ids:
         return events
     for grant in Grant.objects.filter(project_id__in=project_ids).select_related("project"):

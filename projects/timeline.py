@@ -20,6 +20,12 @@ FUNNEL_LABELS = {
 }
 
 
+def memberships(refugee) -> list:
+    """The person's project memberships with their projects, fetched once per profile page
+    (``refugees.timeline.shared``) for every timeline provider that needs them."""
+    return shared(refugee, "project_memberships", lambda: list(refugee.project_memberships.select_related("project")))
+
+
 def _can_open(user) -> bool:
     return has_role(user, Role.CASEWORKER, Role.PROGRAMME_MANAGER, Role.ADMIN)
 
@@ -38,9 +44,7 @@ def project_timeline(refugee, user) -> Iterable[TimelineEvent]:
             detail=s.topic,
             url=reverse("projects:session_detail", args=[s.pk]) if link else "",
         )
-    members = shared(
-        refugee, "project_memberships", lambda: list(refugee.project_memberships.select_related("project"))
-    )
+    members = memberships(refugee)
     for m in members:
         p = m.project
         yield TimelineEvent(
