@@ -10,12 +10,10 @@ the per-object access helpers of each app (``refugees.access`` ...), which also 
 office and partner organisation.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from fnmatch import fnmatch
-from functools import wraps
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -90,22 +88,6 @@ def is_admin(user) -> bool:
 def is_staff_member(user) -> bool:
     """Caseworker or programme manager: the people who handle personal data."""
     return has_role(user, *STAFF_ROLES)
-
-
-def require_role(*roles: str) -> Callable:
-    """View decorator: 403 unless the user holds one of ``roles``."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not has_role(request.user, *roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        wrapper.sanad_roles = tuple(roles)
-        return wrapper
-
-    return decorator
 
 
 def _matrix() -> dict[str, set[str]]:
