@@ -8,15 +8,11 @@ import json
 from decimal import Decimal
 from html import escape
 
-from reports.generators import L, ReportData, Table, t
+from reports.generators import labels
+from reports.generators.data import ReportData, Table
+from reports.generators.labels import t
 
 FORMATS = ("json", "csv", "xlsx", "pdf")
-CONTENT_TYPES = {
-    "json": "application/json",
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
 
 
 def decimal_text(value: Decimal) -> str:
@@ -64,7 +60,7 @@ def to_csv(data: ReportData) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([data.title])
-    writer.writerow([t(L["period"], data.lang), data.start.isoformat(), data.end.isoformat()])
+    writer.writerow([t(labels.PERIOD, data.lang), data.start.isoformat(), data.end.isoformat()])
     for table in data.tables:
         writer.writerow([])
         writer.writerow([table.title])
@@ -72,7 +68,7 @@ def to_csv(data: ReportData) -> bytes:
         writer.writerows([[decimal_text(v) if isinstance(v, Decimal) else v for v in row] for row in table.rows])
     if data.suppressed:
         writer.writerow([])
-        writer.writerow([t(L["suppressed_note"], data.lang)])
+        writer.writerow([t(labels.SUPPRESSED_NOTE, data.lang)])
     return ("\ufeff" + out.getvalue()).encode()  # BOM: Excel opens UTF-8 Arabic correctly
 
 
@@ -99,7 +95,7 @@ def to_xlsx(data: ReportData) -> bytes:
         ws.sheet_view.rightToLeft = rtl
         ws.append([table.title])
         ws["A1"].font = Font(bold=True)
-        ws.append([t(L["period"], data.lang), data.start.isoformat(), data.end.isoformat()])
+        ws.append([t(labels.PERIOD, data.lang), data.start.isoformat(), data.end.isoformat()])
         ws.append([])
         ws.append(table.columns)
         for cell in ws[4]:
@@ -111,11 +107,11 @@ def to_xlsx(data: ReportData) -> bytes:
                     cell.number_format = _xlsx_format(cell.value)
         if data.suppressed:
             ws.append([])
-            ws.append([t(L["suppressed_note"], data.lang)])
+            ws.append([t(labels.SUPPRESSED_NOTE, data.lang)])
         ws.column_dimensions["A"].width = 42
-    ws = wb.create_sheet(_sheet_name(t(L["definitions"], data.lang), used))
+    ws = wb.create_sheet(_sheet_name(t(labels.DEFINITIONS, data.lang), used))
     ws.sheet_view.rightToLeft = rtl
-    ws.append([t(L["code"], data.lang), t(L["indicator"], data.lang), t(L["definition"], data.lang)])
+    ws.append([t(labels.CODE, data.lang), t(labels.INDICATOR, data.lang), t(labels.DEFINITION, data.lang)])
     for code, name, definition in data.definitions:
         ws.append([code, name, definition])
     ws.column_dimensions["B"].width = 40
@@ -188,7 +184,7 @@ def to_html(data: ReportData) -> str:
         f"<dt>{escape(name)} <small>({escape(code)})</small></dt><dd>{escape(text)}</dd>"
         for code, name, text in data.definitions
     )
-    note = f'<p class="note">{escape(t(L["suppressed_note"], data.lang))}</p>' if data.suppressed else ""
+    note = f'<p class="note">{escape(t(labels.SUPPRESSED_NOTE, data.lang))}</p>' if data.suppressed else ""
     return f"""<!doctype html>
 <html lang="{data.lang}" dir="{"rtl" if rtl else "ltr"}"><head><meta charset="utf-8">
 <title>{escape(data.title)}</title>
@@ -205,10 +201,10 @@ thead th {{ background: #eef2f7; }}
 dt {{ font-weight: bold; margin-top: 4pt; }}
 </style></head><body>
 <h1>{escape(data.title)}</h1>
-<p>{escape(t(L["period"], data.lang))}: {data.start.isoformat()} – {data.end.isoformat()}</p>
+<p>{escape(t(labels.PERIOD, data.lang))}: {data.start.isoformat()} – {data.end.isoformat()}</p>
 {"".join(sections)}
 {note}
-<h2>{escape(t(L["definitions"], data.lang))}</h2><dl>{definitions}</dl>
+<h2>{escape(t(labels.DEFINITIONS, data.lang))}</h2><dl>{definitions}</dl>
 </body></html>"""
 
 

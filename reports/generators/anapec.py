@@ -1,0 +1,33 @@
+"""The report to ANAPEC: awareness, training and self-employment by office."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from reports.generators.framework import ReportGenerator
+from reports.generators.tables import crosstab, figures_table
+
+
+class AnapecReport(ReportGenerator):
+    code = "anapec"
+    title = _("Report to ANAPEC")
+    audience = ("anapec",)
+    default_language = "fr"
+    indicators = (
+        "awareness_participants",
+        "people_trained",
+        "projects_financed",
+        "refugees_in_financed_projects",
+        "jobs_refugee_women",
+        "jobs_refugee_men",
+        "jobs_moroccan_women",
+        "jobs_moroccan_men",
+    )
+
+    def tables(self, start, end, partner, lang, figures):
+        return [
+            figures_table(self.indicators, figures, lang, chart=True),
+            crosstab("awareness_participants", start, end, "office", lang=lang, key="awareness_office"),
+            crosstab("people_trained", start, end, "office", lang=lang, key="trained_office"),
+            crosstab("refugees_in_financed_projects", start, end, "office", lang=lang, key="self_employment_office"),
+        ]

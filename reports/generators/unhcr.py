@@ -1,0 +1,72 @@
+"""The UNHCR report: livelihoods and AGD (age and sex, nationality, legal status)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from reports.generators import labels
+from reports.generators.framework import ReportGenerator
+from reports.generators.labels import t
+from reports.generators.tables import AGE_KEYS, crosstab, figures_table, survival_table
+from reports.indicators import HEADLINE, SURVIVAL_MONTHS, registry
+
+
+class UNHCRReport(ReportGenerator):
+    code = "unhcr"
+    title = _("UNHCR report: livelihoods and AGD")
+    audience = ("unhcr",)
+    indicators = (
+        *HEADLINE,
+        "jobs_refugee_women",
+        "jobs_refugee_men",
+        "jobs_moroccan_women",
+        "jobs_moroccan_men",
+        "average_monthly_revenue",
+        *[f"{kind}_{m}m" for m in SURVIVAL_MONTHS for kind in ("visited", "operating", "survival_rate")],
+    )
+
+    def tables(self, start, end, partner, lang, figures):
+        agd = labels.BY_AGE_AND_SEX
+        return [
+            figures_table(HEADLINE, figures, lang, chart=True),
+            crosstab(
+                "refugees_received",
+                start,
+                end,
+                "age",
+                row_keys=AGE_KEYS,
+                lang=lang,
+                key="received_agd",
+                title=f"{registry['refugees_received'].label(lang)} {t(agd, lang)}",
+            ),
+            crosstab(
+                "refugees_in_financed_projects",
+                start,
+                end,
+                "age",
+                row_keys=AGE_KEYS,
+                lang=lang,
+                key="financed_agd",
+                title=f"{registry['refugees_in_financed_projects'].label(lang)} {t(agd, lang)}",
+            ),
+            crosstab("refugees_in_financed_projects", start, end, "nationality", lang=lang, key="financed_nationality"),
+            crosstab(
+                "refugees_in_financed_projects", start, end, "legal_status", lang=lang, key="financed_legal_status"
+            ),
+            figures_table(
+                (
+                    "projects_financed",
+                    "refugees_in_financed_projects",
+                    "jobs_refugee_women",
+                    "jobs_refugee_men",
+                    "jobs_moroccan_women",
+                    "jobs_moroccan_men",
+                    "average_monthly_revenue",
+                ),
+                figures,
+                lang,
+                key="livelihoods",
+                title=t(labels.SELF_RELIANCE, lang),
+            ),
+            survival_table(start, end, lang),
+        ]

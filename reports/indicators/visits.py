@@ -1,0 +1,147 @@
+"""Indicators of the follow-up visits: jobs and revenue at the latest visit, businesses
+visited and operating at 6, 12 and 24 months and the survival rate, visits done and
+overdue."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Avg, Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from funding.models import BusinessStatus, FollowUpVisit, Grant
+from reports.indicators.framework import SURVIVAL_MONTHS, UNKNOWN, ZERO
+from reports.indicators.queries import apply_filters, grouped, lead_value, project_dims
+from reports.indicators.sources import first_paid_between, using_project_facts
+from reports.models import ProjectFacts
+
+
+def latest_visits(start, end, filters) -> tuple[QuerySet, dict]:
+    """For each project financed in the period, its latest done visit on or before ``end``."""
+    later = FollowUpVisit.objects.filter(project=OuterRef("project"), status="done", done_on__lte=end).filter(
+        Q(done_on__gt=OuterRef("done_on")) | Q(done_on=OuterRef("done_on"), pk__gt=OuterRef("pk"))
+    )
+    qs = FollowUpVisit.objects.filter(
+        status="done", done_on__lte=end, project__in=first_paid_between(Grant.Kind.STARTUP, start, end)
+    ).exclude(Exists(later))
+    prefix = "project__"
+    dims = project_dims(end, prefix)
+    return apply_filters(qs, dims, filters, donor_prefix=prefix, needs_lead_dob=prefix), dims
+
+
+def _jobs(field_name: str):
+    def compute(start, end, by, filters):
+        qs, dims = latest_visits(start, end, filters)
+        return grouped(qs, dims, by, Coalesce(Sum(field_name), 0), lead_prefix="project__")
+
+    return compute
+
+
+def _average_revenue(start, end, by, filters):
+    qs, dims = latest_visits(start, end, filters)
+    qs = qs.filter(monthly_revenue__isnull=False)
+    measure = Avg("monthly_revenue", output_field=DecimalField(max_digits=14, decimal_places=2))
+    value = grouped(qs, dims, by, measure, lead_prefix="project__")
+    if isinstance(value, dict):
+        return {k: _q(v) for k, v in value.items()}
+    return _q(value) if value is not None else ZERO
+
+
+def _q(value) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
+def _survival_base(months: int, end, filters):
+    """Projects whose first start-up payment is at least ``months`` months before ``end``,
+    and who had the ``months``-month visit done by ``end``."""
+    cutoff = end - relativedelta(months=months)
+    projects = first_paid_between(Grant.Kind.STARTUP, None, cutoff)
+    visits = FollowUpVisit.objects.filter(
+        project__in=projects, status="done", months_after_funding=months, done_on__lte=end
+    )
+    prefix = "project__"
+    dims = project_dims(end, prefix)
+    return apply_filters(visits, dims, filters, donor_prefix=prefix, needs_lead_dob=prefix), dims
+
+
+def _survival_base_from_facts(months: int, end, filters, operating_only: bool):
+    """The same projects as ``_survival_base`` from ``ProjectFacts`` (one row each): the
+    first done ``months``-month visit (found operating) is dated by ``end``."""
+    column = f"visit_{months}m_{'operating' if operating_only else 'done'}_on"
+    facts = ProjectFacts.objects.filter(
+        first_startup_payment__lte=end - relativedelta(months=months), **{f"{column}__lte": end}
+    )
+    prefix = "project__"
+    dims = project_dims(end, prefix)
+    return apply_filters(facts, dims, filters, donor_prefix=prefix, needs_lead_dob=prefix), dims
+
+
+def _operating(months: int, operating_only: bool):
+    def compute(start, end, by, filters):
+        if using_project_facts():
+            qs, dims = _survival_base_from_facts(months, end, filters, operating_only)
+            return grouped(qs, dims, by, Count("pk"), lead_prefix="project__")
+        qs, dims = _survival_base(months, end, filters)
+        if operating_only:
+            qs = qs.filter(business_status=BusinessStatus.OPERATING)
+        return grouped(qs, dims, by, Count("project", distinct=True), lead_prefix="project__")
+
+    return compute
+
+
+def _survival_rate(months: int):
+    def compute(start, end, by, filters):
+        qs, dims = _survival_base(months, end, filters)
+        measure_ok = Count("project", distinct=True, filter=Q(business_status=BusinessStatus.OPERATING))
+        if by is None:
+            agg = qs.aggregate(ok=measure_ok, n=Count("project", distinct=True))
+            return _rate(agg["ok"], agg["n"])
+        if by == "age":
+            qs = qs.annotate(_lead_dob=lead_value("project__", "date_of_birth"))
+        rows = qs.annotate(_key=dims[by]).values("_key").annotate(ok=measure_ok, n=Count("project", distinct=True))
+        return {str(r["_key"] or UNKNOWN): _rate(r["ok"], r["n"]) for r in rows}
+
+    return compute
+
+
+def _rate(ok: int, n: int) -> Decimal | None:
+    if not n:
+        return None
+    return (Decimal(100) * ok / n).quantize(Decimal("0.1"))
+
+
+def _visits_done(start, end, by, filters):
+    qs = FollowUpVisit.objects.filter(status="done", done_on__range=(start, end))
+    dims = project_dims(end, "project__")
+    qs = apply_filters(qs, dims, filters, donor_prefix="project__", needs_lead_dob="project__")
+    return grouped(qs, dims, by, Count("pk"), lead_prefix="project__")
+
+
+def _visits_overdue(start, end, by, filters):
+    limit = min(end, timezone.localdate())
+    qs = FollowUpVisit.objects.filter(status="scheduled", due_date__lt=limit)
+    dims = project_dims(end, "project__")
+    qs = apply_filters(qs, dims, filters, donor_prefix="project__", needs_lead_dob="project__")
+    return grouped(qs, dims, by, Count("pk"), lead_prefix="project__")
+
+
+COMPUTE = {
+    **{
+        field: _jobs(field)
+        for field in ("jobs_refugee_women", "jobs_refugee_men", "jobs_moroccan_women", "jobs_moroccan_men")
+    },
+    **{
+        code: compute
+        for m in SURVIVAL_MONTHS
+        for code, compute in (
+            (f"visited_{m}m", _operating(m, operating_only=False)),
+            (f"operating_{m}m", _operating(m, operating_only=True)),
+            (f"survival_rate_{m}m", _survival_rate(m)),
+        )
+    },
+    "average_monthly_revenue": _average_revenue,
+    "visits_done": _visits_done,
+    "visits_overdue": _visits_overdue,
+}
