@@ -38,6 +38,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from core.money import money
+from core.tasks import enqueue as send_task
 from funding.models import BusinessStatus, Disbursement, DisbursementAllocation, FollowUpVisit, Grant
 from projects.models import BusinessProject
 from reports.indicators import SURVIVAL_MONTHS
@@ -348,10 +349,6 @@ def facts_build_soon() -> None:
 
 
 def _send() -> None:
-    from reports.tasks import build_facts
-
-    try:
-        build_facts.apply_async(retry=False)
-    except Exception:  # the broker is down: beat or a later dashboard load asks again
+    if not send_task("reports.tasks.build_facts"):
+        # The broker is down (logged by send_task): beat or a later dashboard load asks again.
         cache.delete("reports:facts-build-asked")
-        log.warning("reports facts build not queued (broker unavailable)")

@@ -10,7 +10,7 @@ import os
 import time
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
@@ -19,8 +19,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.access import require
 from core.models import PartnerOrganisation, User
-from core.roles import Role, has_role, is_manager, is_partner_officer
+from core.roles import Role, has_role
+from core.tasks import enqueue as send_task
+from reports.access import can_request_report, can_sign_off
 from reports.generators import reports
 from reports.models import ReportRun
 from reports.rendering import jsonable, render
@@ -38,30 +41,19 @@ def build_report_bytes(
     partner: str | None = None,
 ) -> bytes:
     """Build one report and return the file's bytes (the command and the task share it)."""
-    generator = reports[code]
-    if partner is None and len(generator.audience) == 1:
-        partner = generator.audience[0]
-    lang = lang or generator.default_language
-    with translation.override(lang):
-        data = generator.build(start, end, partner=partner, lang=lang)
+    data = build_report_data(code=code, start=start, end=end, lang=lang, partner=partner)
+    with translation.override(data.lang):
         return render(data, fmt)
 
 
 def build_report_data(*, code: str, start, end, lang: str | None = None, partner: str | None = None):
+    """Build one report's data (its only partner by default, in its default language)."""
     generator = reports[code]
     if partner is None and len(generator.audience) == 1:
         partner = generator.audience[0]
     lang = lang or generator.default_language
     with translation.override(lang):
         return generator.build(start, end, partner=partner, lang=lang)
-
-
-def may_request(user, code: str, partner: PartnerOrganisation | None) -> bool:
-    if is_manager(user):
-        return True
-    if is_partner_officer(user) and user.partner_organisation_id and partner is not None:
-        return partner.pk == user.partner_organisation_id and partner.code in reports[code].audience
-    return False
 
 
 @transaction.atomic
@@ -78,6 +70,9 @@ def report_run_request(
 ) -> ReportRun:
     """Record a request and enqueue its build once the transaction commits.
 
+    ``by`` must be allowed to ask for it (``access.can_request_report``, else
+    ``PermissionDenied``); ``by=None`` is the quarterly schedule (beat), no one's request.
+
     If the queue is unreachable the run stays ``queued`` with no ``enqueued_at``;
     ``report_runs_requeue`` (beat, and every new request) sends it later.
     """
@@ -90,8 +85,8 @@ def report_run_request(
         raise ValidationError(_("This report is not meant for that partner."))
     if not generator.audience and partner is not None:
         raise ValidationError(_("This internal report has no partner."))
-    if by is not None and not may_request(by, code, partner):
-        raise PermissionDenied
+    if by is not None:
+        require(can_request_report(by, code, partner))
     if end < start:
         raise ValidationError(_("The period ends before it starts."))
     # Lock the versions of this report and period so two requests get two numbers.
@@ -114,13 +109,9 @@ def report_run_request(
 
 
 def enqueue(run_id: int) -> bool:
-    """Send the build task to the broker; False (and nothing else) if it is down."""
-    from reports.tasks import build_report_run
-
-    try:
-        build_report_run.apply_async(args=[run_id], retry=False)
-    except Exception as exc:  # kombu.OperationalError, redis ConnectionError ...
-        log.warning("report run %s not enqueued: %s", run_id, exc)
+    """Send the build task to the broker; False (and nothing else) if it is down. The run
+    is marked ``enqueued_at`` only when the broker took it."""
+    if not send_task("reports.tasks.build_report_run", run_id):
         return False
     ReportRun.objects.filter(pk=run_id, enqueued_at__isnull=True).update(enqueued_at=timezone.now())
     return True
@@ -193,23 +184,15 @@ def report_run_build(*, run_id: int) -> ReportRun:
         run.finished_at = timezone.now()
         run.save()
     if run.scheduled:
-        transaction.on_commit(lambda: _notify_later(run.pk))
+        # A broker down loses this email only: the run is done and can be downloaded.
+        transaction.on_commit(lambda: send_task("reports.tasks.notify_partner_officers", run.pk))
     return run
-
-
-def _notify_later(run_id: int) -> None:
-    from reports.tasks import notify_partner_officers
-
-    try:
-        notify_partner_officers.apply_async(args=[run_id], retry=False)
-    except Exception as exc:
-        log.warning("notification for run %s not enqueued: %s", run_id, exc)
 
 
 @transaction.atomic
 def report_run_sign_off(*, run: ReportRun, by: User) -> ReportRun:
-    if not is_manager(by):
-        raise PermissionDenied
+    """Freeze a done run (``PermissionDenied`` unless ``access.can_sign_off``)."""
+    require(can_sign_off(by, run))
     run = ReportRun.objects.select_for_update().get(pk=run.pk)
     if run.is_signed_off:
         raise ValidationError(_("This report is already signed off."))

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import require
 from core.pagination import paginate
 from core.storage import serve_private_file
 from reports import access, selectors, services
@@ -14,13 +15,8 @@ from reports.forms import REPORT_TITLES, DashboardFilterForm, ReportRunForm
 from reports.models import ReportRun
 
 
-def _require_reports_user(request: HttpRequest) -> None:
-    if not access.may_use_reports(request.user):
-        raise PermissionDenied
-
-
 def run_list(request: HttpRequest) -> HttpResponse:
-    _require_reports_user(request)
+    require(access.may_use_reports(request.user))
     runs = access.report_runs_visible_to(request.user).select_related("partner", "requested_by")
     if request.method == "POST":
         form = ReportRunForm(request.POST, user=request.user)
@@ -58,7 +54,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
 
 
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reports_user(request)
+    require(access.may_use_reports(request.user))
     run = access.report_run_for_user(request.user, pk)
     previous = selectors.report_run_previous(run)
     context = {
@@ -67,14 +63,16 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "changes": selectors.report_run_changes(run, previous),
         "titles": REPORT_TITLES,
         "title": REPORT_TITLES.get(run.code, run.code),
-        "can_sign_off": run.status == ReportRun.Status.DONE and not run.is_signed_off and _is_manager(request),
+        "can_sign_off": run.status == ReportRun.Status.DONE
+        and not run.is_signed_off
+        and access.can_sign_off(request.user, run),
     }
     return render(request, "reports/run_detail.html", context)
 
 
 def run_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The htmx fragment polled by the run page while the run is queued or running."""
-    _require_reports_user(request)
+    require(access.may_use_reports(request.user))
     run = access.report_run_for_user(request.user, pk)
     response = render(request, "reports/_run_status.html", {"run": run})
     if run.is_finished:
@@ -83,7 +81,7 @@ def run_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def run_download(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reports_user(request)
+    require(access.may_use_reports(request.user))
     run = access.report_run_for_user(request.user, pk)
     if run.status != ReportRun.Status.DONE:
         raise PermissionDenied
@@ -92,7 +90,7 @@ def run_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def run_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
-    run = access.report_run_for_user(request.user, pk, write=True)
+    run = access.report_run_to_sign_off(request.user, pk)
     try:
         services.report_run_sign_off(run=run, by=request.user)
     except ValidationError as exc:
@@ -103,7 +101,7 @@ def run_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    _require_reports_user(request)
+    require(access.may_use_reports(request.user))
     scope = access.dashboard_scope(request.user)
     form = DashboardFilterForm(request.GET or None)
     start, end = form.period()
@@ -113,9 +111,3 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reports/dashboard.html",
         {"form": form, "data": data, "start": start, "end": end, "scope": scope},
     )
-
-
-def _is_manager(request) -> bool:
-    from core.roles import is_manager
-
-    return is_manager(request.user)

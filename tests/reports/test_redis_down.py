@@ -1,15 +1,21 @@
-"""A report asked for while Redis is down is saved, and built once Redis is back."""
+"""A report asked for while Redis is down is saved, and built once Redis is back; what
+else is sent to the queue (the facts build, a scheduled run's notification) survives a
+broker that is down (``core.tasks.enqueue`` owns that handling)."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from config.celery import app
+from reports.facts import facts_build_soon
 from reports.models import ReportRun
-from reports.services import report_runs_requeue
+from reports.services import enqueue, report_run_build, report_runs_requeue
+from tests.factories.reports import done_run
 from tests.reports.workers import start_redis, start_worker, stop, wait_for, worker_env
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PORT = 6390
+FACTS_BUILD_ASKED = "reports:facts-build-asked"
 
 
 @pytest.fixture
@@ -58,3 +64,24 @@ def test_it_saves_the_request_and_builds_it_when_redis_is_back(own_broker, tmp_p
     run.refresh_from_db()
     assert run.enqueued_at is not None
     assert run.attempts == 1
+
+
+def test_it_leaves_a_run_unsent_while_redis_is_down(own_broker):
+    run = done_run("unhcr", status="queued")
+    assert enqueue(run.pk) is False  # core.tasks.enqueue caught the broker's error
+    run.refresh_from_db()
+    assert run.enqueued_at is None  # set only when the broker took the run
+
+
+def test_it_asks_again_for_the_facts_build_once_redis_was_down(own_broker):
+    cache.delete(FACTS_BUILD_ASKED)
+    facts_build_soon()  # sent at once: no transaction is open
+    assert cache.get(FACTS_BUILD_ASKED) is None  # the next dashboard load asks again
+
+
+def test_it_finishes_a_scheduled_run_whose_notification_cannot_be_sent(own_broker, tmp_path, settings):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    run = done_run("unhcr", status="queued", scheduled=True)
+    assert report_run_build(run_id=run.pk).status == "done"
+    run.refresh_from_db()
+    assert (run.status, run.notified_at) == ("done", None)
