@@ -16,6 +16,8 @@ writer's own next page sees its change) and again when the transaction commits (
 computed by another request between the write and the commit, still without it, is not
 served afterwards). Elsewhere (SQLite, ``make run``) it is a one-row table.
 
+The key is built here and nowhere else: :func:`cache_key`.
+
 Reports (``build_report``, the Celery runs) never read this cache nor the facts: they
 compute from the records every time.
 """
@@ -31,6 +33,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import get_language
 
 from core.signals import records_bulk_written
 
@@ -96,12 +99,25 @@ def connect_signals() -> None:
     records_bulk_written.connect(record_changed, dispatch_uid="reports-data-version-bulk")
 
 
-def cached(kind: str, parts: dict[str, Any], compute: Callable[[], Any]) -> Any:
-    """``compute()`` once per data version and ``parts`` (scope, filters, period, language)."""
+def cache_key(kind: str, *, scope: dict, start, end, filters: dict | None = None, lang: str | None = None) -> str:
+    """THE key of a cached dashboard figure set (``kind``: ``"dashboard"`` or
+    ``"headline"``, the partner's home panel): the data version, then a digest of the
+    user's scope, the filters, the period and the language (the request's by default)."""
+    parts: dict[str, Any] = {"scope": scope, "start": start, "end": end, "lang": lang or current_language()}
+    if filters is not None:
+        parts["filters"] = filters
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:32]
-    key = f"reports:{kind}:{data_version()}:{digest}"
+    return f"reports:{kind}:{data_version()}:{digest}"
+
+
+def cached(key: str, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per ``key`` (:func:`cache_key`) for ``TTL`` seconds."""
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, TTL)
     return value
+
+
+def current_language() -> str:
+    return (get_language() or "en")[:2]

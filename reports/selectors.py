@@ -80,10 +80,8 @@ def _shown(value, suppressed: bool):
 def dashboard(*, start: datetime.date, end: datetime.date, filters: dict, scope: dict) -> dict:
     """The dashboard's data, cached per (scope, filters, period, language) and data version
     (``reports.caching``): a new record shows on the next load."""
-    parts = {"scope": scope, "start": start, "end": end, "filters": filters, "lang": _lang()}
-    return caching.cached(
-        "dashboard", parts, lambda: dashboard_compute(start=start, end=end, filters=filters, scope=scope)
-    )
+    key = caching.cache_key("dashboard", scope=scope, start=start, end=end, filters=filters)
+    return caching.cached(key, lambda: dashboard_compute(start=start, end=end, filters=filters, scope=scope))
 
 
 def dashboard_compute(*, start: datetime.date, end: datetime.date, filters: dict, scope: dict) -> dict:
@@ -127,8 +125,8 @@ def _dashboard(*, start, end, filters: dict, scope: dict, facts: FactsState | No
 def headline_figures(*, start: datetime.date, end: datetime.date, scope: dict) -> list[dict]:
     """The programme's headline figures in this scope, suppressed for partners (the
     partner officer's home panel); cached and computed like the dashboard."""
-    parts = {"scope": scope, "start": start, "end": end, "lang": _lang()}
-    return caching.cached("headline", parts, lambda: _headline_compute(start, end, scope))
+    key = caching.cache_key("headline", scope=scope, start=start, end=end)
+    return caching.cached(key, lambda: _headline_compute(start, end, scope))
 
 
 def _headline_compute(start, end, scope) -> list[dict]:
@@ -147,9 +145,7 @@ def _headline_compute(start, end, scope) -> list[dict]:
 
 
 def _lang() -> str:
-    from django.utils.translation import get_language
-
-    return (get_language() or "en")[:2]
+    return caching.current_language()
 
 
 def _ledger_rows(qs) -> dict[tuple, Decimal]:
