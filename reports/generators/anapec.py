@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.generators.framework import ReportGenerator
 from reports.generators.tables import crosstab, figures_table
+from reports.indicators import JOBS
 
 
 class AnapecReport(ReportGenerator):
@@ -18,10 +19,7 @@ class AnapecReport(ReportGenerator):
         "people_trained",
         "projects_financed",
         "refugees_in_financed_projects",
-        "jobs_refugee_women",
-        "jobs_refugee_men",
-        "jobs_moroccan_women",
-        "jobs_moroccan_men",
+        *JOBS,
     )
 
     def tables(self, start, end, partner, lang, figures):

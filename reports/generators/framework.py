@@ -15,6 +15,7 @@ from reports.generators.data import ReportData, Table
 from reports.generators.labels import LANGS, t
 from reports.generators.tables import _plain, _unit, figures_table
 from reports.indicators import HEADLINE, SURVIVAL_MONTHS, registry
+from reports.indicators.framework import Registry
 
 
 class ReportGenerator:
@@ -100,22 +101,7 @@ def _has_total_column(table: Table) -> bool:
     return table.columns[-1] in {t(labels.TOTAL, lang) for lang in LANGS}
 
 
-class GeneratorRegistry:
-    def __init__(self) -> None:
-        self._items: dict[str, ReportGenerator] = {}
-
-    def register(self, generator: ReportGenerator) -> None:
-        self._items[generator.code] = generator
-
-    def __getitem__(self, code: str) -> ReportGenerator:
-        return self._items[code]
-
-    def __contains__(self, code: str) -> bool:
-        return code in self._items
-
-    def all(self) -> list[ReportGenerator]:
-        return list(self._items.values())
-
+class GeneratorRegistry(Registry[ReportGenerator]):
     def for_partner(self, partner_code: str) -> list[ReportGenerator]:
         return [g for g in self._items.values() if partner_code in g.audience]
 

@@ -8,7 +8,7 @@ from reports.generators import labels
 from reports.generators.framework import ReportGenerator
 from reports.generators.labels import t
 from reports.generators.tables import agreements_table, by_dimension, figures_table, survival_table
-from reports.indicators import HEADLINE, SURVIVAL_MONTHS
+from reports.indicators import HEADLINE, JOBS, SURVIVAL
 
 
 class ProgrammeReport(ReportGenerator):
@@ -23,11 +23,8 @@ class ProgrammeReport(ReportGenerator):
         "applications_approved",
         "applications_rejected",
         "amount_disbursed_mad",
-        "jobs_refugee_women",
-        "jobs_refugee_men",
-        "jobs_moroccan_women",
-        "jobs_moroccan_men",
-        *[f"{kind}_{m}m" for m in SURVIVAL_MONTHS for kind in ("visited", "operating", "survival_rate")],
+        *JOBS,
+        *SURVIVAL,
         "average_monthly_revenue",
         "visits_done",
         "visits_overdue",

@@ -8,7 +8,7 @@ from reports.generators import labels
 from reports.generators.framework import ReportGenerator
 from reports.generators.labels import t
 from reports.generators.tables import AGE_KEYS, crosstab, figures_table, survival_table
-from reports.indicators import HEADLINE, SURVIVAL_MONTHS, registry
+from reports.indicators import HEADLINE, JOBS, SURVIVAL, registry
 
 
 class UNHCRReport(ReportGenerator):
@@ -17,12 +17,9 @@ class UNHCRReport(ReportGenerator):
     audience = ("unhcr",)
     indicators = (
         *HEADLINE,
-        "jobs_refugee_women",
-        "jobs_refugee_men",
-        "jobs_moroccan_women",
-        "jobs_moroccan_men",
+        *JOBS,
         "average_monthly_revenue",
-        *[f"{kind}_{m}m" for m in SURVIVAL_MONTHS for kind in ("visited", "operating", "survival_rate")],
+        *SURVIVAL,
     )
 
     def tables(self, start, end, partner, lang, figures):
@@ -57,10 +54,7 @@ class UNHCRReport(ReportGenerator):
                 (
                     "projects_financed",
                     "refugees_in_financed_projects",
-                    "jobs_refugee_women",
-                    "jobs_refugee_men",
-                    "jobs_moroccan_women",
-                    "jobs_moroccan_men",
+                    *JOBS,
                     "average_monthly_revenue",
                 ),
                 figures,

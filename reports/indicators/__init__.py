@@ -25,6 +25,8 @@ from reports.indicators.definitions import DEFINITIONS
 from reports.indicators.framework import (
     DIMENSIONS,
     HEADLINE,
+    JOBS,
+    SURVIVAL,
     SURVIVAL_MONTHS,
     UNKNOWN,
     Indicator,
@@ -51,6 +53,8 @@ for _code, _text in DEFINITIONS.items():
 __all__ = [
     "DIMENSIONS",
     "HEADLINE",
+    "JOBS",
+    "SURVIVAL",
     "SURVIVAL_MONTHS",
     "UNKNOWN",
     "Indicator",

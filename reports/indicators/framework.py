@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.utils import translation
 from django.utils.functional import Promise
@@ -24,6 +24,10 @@ PERSON_DIMS = ("sex", "age", "nationality", "legal_status", "region", "city", "o
 UNKNOWN = "unknown"
 SURVIVAL_MONTHS = (6, 12, 24)
 ZERO = Decimal("0.00")
+T = TypeVar("T")
+
+JOBS = ("jobs_refugee_women", "jobs_refugee_men", "jobs_moroccan_women", "jobs_moroccan_men")
+SURVIVAL = tuple(f"{kind}_{m}m" for m in SURVIVAL_MONTHS for kind in ("visited", "operating", "survival_rate"))
 
 HEADLINE = (
     "refugees_received",
@@ -68,22 +72,25 @@ class Indicator:
             return str(self.definition)
 
 
-class Registry:
+class Registry(Generic[T]):
+    """Items by their ``code``, in the order they were registered (the report generators'
+    registry is one too)."""
+
     def __init__(self) -> None:
-        self._items: dict[str, Indicator] = {}
+        self._items: dict[str, T] = {}
 
-    def register(self, indicator: Indicator) -> Indicator:
-        self._items[indicator.code] = indicator
-        return indicator
+    def register(self, item: T) -> T:
+        self._items[item.code] = item
+        return item
 
-    def __getitem__(self, code: str) -> Indicator:
+    def __getitem__(self, code: str) -> T:
         return self._items[code]
 
     def __contains__(self, code: str) -> bool:
         return code in self._items
 
-    def all(self) -> list[Indicator]:
+    def all(self) -> list[T]:
         return list(self._items.values())
 
 
-registry = Registry()
+registry: Registry[Indicator] = Registry()

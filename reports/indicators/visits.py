@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from funding.models import BusinessStatus, FollowUpVisit, Grant
-from reports.indicators.framework import SURVIVAL_MONTHS, UNKNOWN, ZERO
+from reports.indicators.framework import JOBS, SURVIVAL_MONTHS, UNKNOWN, ZERO
 from reports.indicators.queries import apply_filters, grouped, lead_value, project_dims
 from reports.indicators.sources import first_paid_between, using_project_facts
 from reports.models import ProjectFacts
@@ -128,10 +128,7 @@ def _visits_overdue(start, end, by, filters):
 
 
 COMPUTE = {
-    **{
-        field: _jobs(field)
-        for field in ("jobs_refugee_women", "jobs_refugee_men", "jobs_moroccan_women", "jobs_moroccan_men")
-    },
+    **{field: _jobs(field) for field in JOBS},
     **{
         code: compute
         for m in SURVIVAL_MONTHS
