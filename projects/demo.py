@@ -192,7 +192,7 @@ def _refugees(office_codes: dict[str, Office], caseworker: User) -> list[Refugee
     return people
 
 
-def _sessions(people: list[Refugee], offices: dict[str, Office], by: User) -> None:
+def _sessions(people: list[Refugee], offices: dict[str, Office], caseworkers: dict[str, User]) -> None:
     for kind, topic, date, city, office, partner, facilitator, unregistered, who in DEMO_SESSIONS:
         session, created = Session.objects.get_or_create(
             topic=topic,
@@ -211,7 +211,7 @@ def _sessions(people: list[Refugee], offices: dict[str, Office], by: User) -> No
         )
         if created:
             for refugee in people[who]:
-                services.attendance_add(session=session, refugee=refugee, by=by)
+                services.attendance_add(session=session, refugee=refugee, by=caseworkers[office])
 
 
 def _at(day: datetime.date) -> datetime.datetime:
@@ -272,7 +272,7 @@ def seed(*, stdout, options) -> None:
     committee = [chair, User.objects.get(username="committee"), User.objects.get(username="committee2")]
 
     people = _refugees(offices, caseworker)
-    _sessions(people, offices, caseworker)
+    _sessions(people, offices, {"rabat": caseworker, "casablanca": User.objects.get(username="caseworker.casa")})
 
     sitting = services.sitting_create(
         by=manager, date=datetime.date(2026, 2, 24), chair=chair, members=committee, quorum=2, location="AMAPPE Rabat"

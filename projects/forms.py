@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.files import validate_document
 from core.models import User
-from core.roles import Role, has_role
+from core.roles import Role
+from projects.access import can_choose_office
 from projects.models import (
     BudgetLine,
     BusinessProject,
@@ -48,7 +49,7 @@ class SessionForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        if not has_role(user, Role.PROGRAMME_MANAGER, Role.ADMIN):
+        if not can_choose_office(user):
             del self.fields["office"]
         self.fields["unregistered_attendees"].validators.append(MaxValueValidator(10000))
 
@@ -68,7 +69,7 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if not has_role(user, Role.PROGRAMME_MANAGER, Role.ADMIN):
+        if not can_choose_office(user):
             del self.fields["office"]
         field = self.fields["own_contribution"]
         field.min_value = Decimal(0)

@@ -1,9 +1,12 @@
-"""Reads: amounts, the committee's weighted scores and the programme funnel."""
+"""Reads: the list pages (filtered with django-filter), amounts, the committee's weighted
+scores, the minutes and the programme funnel. Every list starts from a scoped queryset of
+``projects.access``."""
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+import django_filters
 from django.db.models import (
     Count,
     DecimalField,
@@ -11,6 +14,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -18,20 +22,26 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from core.money import money
+from projects import access
 from projects.models import (
     AgendaItem,
     Attendance,
     BudgetLine,
     BusinessProject,
     CommitteeDecision,
+    CommitteeSitting,
+    ConflictOfInterest,
+    FeasibilityStudy,
     ProjectMember,
     ProjectStatus,
     ProjectTransition,
     Score,
     Session,
 )
+from projects.workflow import TRANSITIONS
 
 MONEY = DecimalField(max_digits=24, decimal_places=4)
 
@@ -77,6 +87,100 @@ def project_list(qs: QuerySet[BusinessProject]) -> QuerySet[BusinessProject]:
     )
 
 
+# --- The list pages -----------------------------------------------------------------------
+
+
+class SessionFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Session.Kind.choices)
+
+    class Meta:
+        model = Session
+        fields = ["kind"]
+
+
+def session_list(user, params) -> QuerySet[Session]:
+    """The user's sessions filtered by kind (an unknown kind is ignored), newest first,
+    with their registered attendance."""
+    qs = access.sessions_visible_to(user).select_related("city", "office", "partner")
+    return SessionFilter(params, queryset=qs).qs.annotate(registered=Count("attendance")).order_by("-date", "-pk")
+
+
+class ProjectFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ProjectStatus.choices)
+    q = django_filters.CharFilter(method="search")
+
+    class Meta:
+        model = BusinessProject
+        fields = ["status", "q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value) | Q(activity__icontains=value))
+
+
+PROJECT_ORDER = ("-created_at", "-pk")
+
+
+def project_search(user, params) -> QuerySet[BusinessProject]:
+    """The user's projects filtered by status and a search on reference, title and
+    activity: bare rows (pk only) in list order, to paginate before annotating."""
+    return ProjectFilter(params, queryset=access.projects_visible_to(user)).qs.only("pk").order_by(*PROJECT_ORDER)
+
+
+def project_rows(page_rows) -> list[BusinessProject]:
+    """One page of ``project_search`` with its list annotations (deep pages stay fast)."""
+    rows = project_list(BusinessProject.objects.filter(pk__in=[p.pk for p in page_rows]))
+    return list(rows.order_by(*PROJECT_ORDER))
+
+
+def refugees_to_mark_present(user, session: Session, q: str) -> list:
+    """Up to 20 refugees the user may pick, matching every word (at most four) of ``q``
+    in a name or the UNHCR number, not yet marked present at ``session`` (none for a
+    search shorter than two characters)."""
+    if len(q) < 2:
+        return []
+    terms = Q()
+    for word in q.split()[:4]:
+        terms &= (
+            Q(first_name_latin__icontains=word)
+            | Q(last_name_latin__icontains=word)
+            | Q(first_name_ar__icontains=word)
+            | Q(last_name_ar__icontains=word)
+            | Q(unhcr_individual_number__icontains=word)
+        )
+    qs = access.refugees_pickable_by(user).filter(terms).exclude(attendance__session=session)
+    return list(qs.order_by("last_name_latin")[:20])
+
+
+def sitting_list(user) -> QuerySet[CommitteeSitting]:
+    return (
+        access.sittings_visible_to(user)
+        .select_related("chair")
+        .annotate(agenda_count=Count("agenda", distinct=True), member_count=Count("members", distinct=True))
+        .order_by("-date", "-pk")
+    )
+
+
+# --- A project's page ----------------------------------------------------------------------
+
+
+def project_history(project: BusinessProject) -> list[ProjectTransition]:
+    """The project's moves, each with the label of its action."""
+    rows = list(project.transitions.select_related("by"))
+    for t in rows:
+        known = TRANSITIONS.get(t.action)
+        t.label = known.label if known else _("Legal form changed") if t.action == "change_legal_form" else t.action
+    return rows
+
+
+def decided_items(project: BusinessProject) -> list[AgendaItem]:
+    """The project's agenda items that have a decision, with their sittings."""
+    items = AgendaItem.objects.filter(project=project).select_related("sitting", "decision")
+    return [item for item in items if hasattr(item, "decision")]
+
+
+# --- The committee ---------------------------------------------------------------------------
+
+
 def agenda_with_scores(sitting) -> QuerySet[AgendaItem]:
     # weighted average = sum(value x weight) / sum(weight), over every score of the item
     num = Sum(F("scores__value") * F("scores__criterion__weight"), output_field=MONEY)
@@ -89,6 +193,51 @@ def agenda_with_scores(sitting) -> QuerySet[AgendaItem]:
         .annotate(w_num=num, w_den=den, scorer_count=scorers, conflict_count=Subquery(conflicts))
         .order_by("order", "pk")
     )
+
+
+def agenda_rows(sitting) -> list[AgendaItem]:
+    """The agenda with each item's weighted score."""
+    rows = list(agenda_with_scores(sitting))
+    for row in rows:
+        row.weighted = weighted_value(row.w_num, row.w_den)
+    return rows
+
+
+def minutes_agenda(sitting) -> list[AgendaItem]:
+    """The agenda for the minutes: scores, each member's scores, conflicts and the decision."""
+    agenda = agenda_rows(sitting)
+    items = (
+        AgendaItem.objects.filter(sitting=sitting)
+        .select_related("project", "decision", "decision__decided_by")
+        .prefetch_related(Prefetch("conflicts", queryset=ConflictOfInterest.objects.select_related("member")))
+    )
+    by_pk = {i.pk: i for i in items}
+    for row in agenda:
+        row.full = by_pk[row.pk]
+        row.member_scores = member_scores(row)
+    return agenda
+
+
+def item_review(item: AgendaItem, user) -> dict:
+    """What a committee page shows of one agenda item: the project's file, the scores, the
+    conflicts, the decision, and what ``user`` has already done on it."""
+    project = item.project
+    return {
+        "item": item,
+        "sitting": item.sitting,
+        "project": project,
+        "members": project.members.select_related("refugee").order_by("-is_lead", "pk"),
+        "lines": project.budget_lines.all(),
+        "budget_total": budget_total(project),
+        "requested": amount_requested(project),
+        "study": FeasibilityStudy.objects.filter(project=project).first(),
+        "weighted": item_weighted_score(item),
+        "member_scores": member_scores(item),
+        "conflicts": item.conflicts.select_related("member"),
+        "my_scores": Score.objects.filter(item=item, member=user).select_related("criterion"),
+        "conflicted": ConflictOfInterest.objects.filter(item=item, member=user).exists(),
+        "decision": getattr(item, "decision", None) if hasattr(item, "decision") else None,
+    }
 
 
 def weighted_value(num, den) -> Decimal | None:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.registry import TimelineEvent
-from core.roles import Role, has_role
+from core.roles import is_staff_member
 from projects.models import Attendance, CommitteeDecision, ProjectStatus, ProjectTransition, Session
 from projects.selectors import FunnelStep, funnel_steps
 from refugees.timeline import shared
@@ -26,14 +26,10 @@ def memberships(refugee) -> list:
     return shared(refugee, "project_memberships", lambda: list(refugee.project_memberships.select_related("project")))
 
 
-def _can_open(user) -> bool:
-    return has_role(user, Role.CASEWORKER, Role.PROGRAMME_MANAGER, Role.ADMIN)
-
-
 def project_timeline(refugee, user) -> Iterable[TimelineEvent]:
     """Four queries at most, two for a person without a project; the path (funnel) is read
     from the same rows as ``selectors.refugee_funnel`` reads in the database."""
-    link = _can_open(user)
+    link = is_staff_member(user)  # the project pages are the staff's
     attendance = list(Attendance.objects.filter(refugee=refugee).select_related("session"))
     for att in attendance:
         s = att.session

@@ -102,3 +102,48 @@ def test_sessions_are_scoped_by_office(client_for, caseworker, other_caseworker,
     session = SessionFactory(office=office_rabat)
     assert client_for(caseworker).get(f"/projects/sessions/{session.pk}/").status_code == 200
     assert client_for(other_caseworker).get(f"/projects/sessions/{session.pk}/").status_code == 404
+
+
+def test_the_admin_has_no_case_scope_here(draft, item, sitting, client_for, admin_user):
+    """The admin is IT (users and reference data in the Django admin), not cases: 403."""
+    session = SessionFactory(office=draft.office)
+    client = client_for(admin_user)
+    for url in (
+        "/projects/",
+        f"/projects/{draft.pk}/",
+        f"/projects/{draft.pk}/edit/",
+        "/projects/new/",
+        "/projects/sessions/",
+        f"/projects/sessions/{session.pk}/",
+        "/projects/sessions/new/",
+        "/projects/committee/",
+        f"/projects/committee/{sitting.pk}/",
+        "/projects/committee/new/",
+        f"/projects/committee/{sitting.pk}/items/{item.pk}/",
+    ):
+        assert client.get(url).status_code == 403, url
+    assert client.post(f"/projects/{draft.pk}/close/", {}).status_code == 403
+    for scope in (access.projects_visible_to, access.sessions_visible_to, access.sittings_visible_to):
+        with pytest.raises(PermissionDenied):
+            scope(admin_user)
+    with pytest.raises(PermissionDenied):
+        access.refugees_pickable_by(admin_user)
+
+
+def test_a_committee_member_who_is_also_a_caseworker_sees_both_but_edits_only_the_office(
+    item, client_for, other_caseworker, office_oujda
+):
+    """The agenda grant is OR-ed with the office scope, and gives no write."""
+    from django.contrib.auth.models import Group
+
+    from core.roles import Role
+
+    other_caseworker.groups.add(Group.objects.get(name=Role.COMMITTEE_MEMBER))
+    item.sitting.members.add(other_caseworker)
+    other_caseworker._sanad_roles = None  # roles_of caches the roles on the user
+    own = BusinessProjectFactory(office=office_oujda, created_by=other_caseworker, title="Oujda project")
+    assert set(access.projects_visible_to(other_caseworker)) == {item.project, own}
+    client = client_for(other_caseworker)
+    assert client.get(f"/projects/{item.project_id}/").status_code == 200
+    assert client.get(f"/projects/{item.project_id}/edit/").status_code == 404
+    assert client.get(f"/projects/{own.pk}/edit/").status_code == 200

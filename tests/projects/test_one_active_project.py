@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from projects import services
 from projects.models import ProjectMember
+from projects.services import applications
 from tests.factories.projects import BusinessProjectFactory, ProjectMemberFactory
 from tests.factories.refugees import RefugeeFactory
 
@@ -89,7 +90,7 @@ def test_a_race_past_the_pre_check_still_gets_the_friendly_error(busy_refugee, d
         calls["n"] += 1
         return None if calls["n"] == 1 else real(person, **kwargs)
 
-    monkeypatch.setattr(services, "active_project_of", stale_first_check)
+    monkeypatch.setattr(applications, "active_project_of", stale_first_check)  # where member_add looks it up
     with pytest.raises(ValidationError) as exc:
         services.member_add(project=draft, refugee=refugee, by=caseworker, is_lead=True)
     assert exc.value.code == "one_active" and other.reference in " ".join(exc.value.messages)
