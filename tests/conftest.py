@@ -2,7 +2,8 @@
 
 Three kinds of people per STYLE.md: the owner (a caseworker of the Rabat office), a
 colleague with wider rights (the programme manager) and outsiders (a caseworker of
-another office, a committee member, partner officers, an admin).
+another office, a committee member, partner officers of two organisations and of a
+donor, an admin).
 """
 
 import pytest
@@ -74,6 +75,12 @@ def partner_unhcr(db):
 @pytest.fixture
 def partner_anapec(db):
     return make_user(Role.PARTNER_OFFICER, username="partner.anapec", partner_code="anapec")
+
+
+@pytest.fixture
+def partner_eu(db):
+    """A donor's officer (the EU, a partner organisation of kind donor)."""
+    return make_user(Role.PARTNER_OFFICER, username="partner.eu", partner_code="eu")
 
 
 @pytest.fixture
