@@ -405,25 +405,25 @@ def test_every_url_answers_every_identity_as_the_table_says(request, client, wor
         for method in ("GET", "POST"):
             expected = row.expected(method, who)
             body = row.data(world) if (method == "POST" and row.data) else {}
+            changed = {}
             try:
                 with transaction.atomic():
                     response = client.get(url) if method == "GET" else client.post(url, body)
                     got = outcome(response)
                     _close_file(response)
+                    if method == "POST" and expected != row.let_in:  # a refusal: counted before the rollback
+                        after = _row_counts(tables)
+                        changed = {t: (before[t], after[t]) for t in tables if before[t] != after[t]}
                     transaction.set_rollback(True)
             except Exception as exc:  # a 500: report it with the others
                 got = f"raised {type(exc).__name__}: {exc}"
             if got != expected:
                 mismatches.append(f"{method} {name} ({url}) as {who}: expected {expected}, got {got}")
-            if method == "POST" and expected != row.let_in:
-                after = _row_counts(tables)
-                changed = {t: (before[t], after[t]) for t in tables if before[t] != after[t]}
-                if changed:
-                    mismatches.append(f"POST {name} as {who} was refused but changed rows: {changed}")
-                    before = after
+            if changed:
+                mismatches.append(f"POST {name} as {who} was refused but changed rows (before, after): {changed}")
             if user is not None and name == "logout":
                 client.force_login(user)  # the POST signed them out (rolled back or not)
-                before = _row_counts(tables)  # signing in again saved the user's last login
+                before = _row_counts(tables)  # signing in again saved the user's last login (not rolled back)
     assert not mismatches, f"{len(mismatches)} mismatches:\n" + "\n".join(mismatches)
 
 
