@@ -12,7 +12,6 @@ Three modes, chosen by ``SANAD_ENV``:
 Every variable is listed in README.md.
 """
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -208,15 +207,6 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # --- Celery ---------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or ""
-_XDIST_WORKER = env_str("PYTEST_XDIST_WORKER", "")
-if SANAD_ENV == "test" and _XDIST_WORKER.startswith("gw") and CELERY_BROKER_URL.startswith("redis://"):
-    # Parallel test processes each get their own Redis database, as they get their own
-    # PostgreSQL test database, so a real worker never takes another process's task.
-    _base, _, _db = CELERY_BROKER_URL.rpartition("/")
-    _db_index = (int(_db) if _db.isdigit() else 0) - 1 - int(_XDIST_WORKER[2:])
-    CELERY_BROKER_URL = f"{_base}/{_db_index % 16}"
-    # Celery prefers the CELERY_BROKER_URL environment variable to this setting.
-    os.environ["CELERY_BROKER_URL"] = CELERY_BROKER_URL
 # No broker: tasks run eagerly in the web process (the embedded default of `make run`).
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -2,13 +2,39 @@
 
 Three kinds of people per STYLE.md: the owner (a caseworker of the Rabat office), a
 colleague with wider rights (the programme manager) and outsiders (a caseworker of
-another office, a committee member, partner officers, an admin).
+another office, a committee member, partner officers of two organisations and of a
+donor, an admin).
 """
+
+import os
 
 import pytest
 
 from core.roles import Role
 from tests.factories.core import PASSWORD, OfficeFactory, make_user
+
+
+def _redis_db_per_xdist_process() -> None:
+    """Parallel test processes (pytest-xdist) each get their own Redis database, as they get
+    their own PostgreSQL test database, so a real worker never takes another process's task.
+
+    ``-n 2`` with ``CELERY_BROKER_URL=redis://.../5``: process gw0 uses db 4, gw1 db 3
+    (``(base - 1 - n) % 16``). pytest-django has read the settings by the time this file is
+    imported, so both are set: the setting (the tests flush and pass it to the real
+    workers they start) and the environment variable, which Celery prefers to the setting.
+    """
+    from django.conf import settings
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = settings.CELERY_BROKER_URL
+    if not worker.startswith("gw") or not url.startswith("redis://"):
+        return
+    base, _, db = url.rpartition("/")
+    index = ((int(db) if db.isdigit() else 0) - 1 - int(worker[2:])) % 16
+    settings.CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"] = f"{base}/{index}"
+
+
+_redis_db_per_xdist_process()
 
 
 @pytest.fixture(autouse=True)
@@ -74,6 +100,12 @@ def partner_unhcr(db):
 @pytest.fixture
 def partner_anapec(db):
     return make_user(Role.PARTNER_OFFICER, username="partner.anapec", partner_code="anapec")
+
+
+@pytest.fixture
+def partner_eu(db):
+    """A donor's officer (the EU, a partner organisation of kind donor)."""
+    return make_user(Role.PARTNER_OFFICER, username="partner.eu", partner_code="eu")
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ except the few public ones (login, password reset, language switch, health)."""
 from urllib.parse import urlparse
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
-from django.urls.resolvers import RoutePattern
+
+from tests.core.urlwalk import all_urls
 
 PUBLIC = {
     "login",
@@ -17,41 +17,6 @@ PUBLIC = {
     "healthz",
     "admin:login",
 }
-SAMPLE = {"int": "1", "str": "x", "slug": "x", "uuid": "00000000-0000-0000-0000-000000000000", "path": "x"}
-
-
-def _route_sample(pattern: RoutePattern) -> str | None:
-    route = str(pattern)
-    out = ""
-    import re
-
-    pos = 0
-    for m in re.finditer(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>", route):
-        out += route[pos : m.start()] + SAMPLE.get(m.group("conv") or "str", "x")
-        pos = m.end()
-    return out + route[pos:]
-
-
-def _walk(resolver: URLResolver, prefix: str = "", namespace: str = ""):
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            if isinstance(entry.pattern, RoutePattern):
-                yield from _walk(entry, prefix + _route_sample(entry.pattern), ns)
-            else:  # regex include (not used by our apps): walk with its literal prefix
-                yield from _walk(entry, prefix + str(entry.pattern).lstrip("^").rstrip("$"), ns)
-        elif isinstance(entry, URLPattern):
-            if isinstance(entry.pattern, RoutePattern):
-                yield f"{namespace}{entry.name or ''}", "/" + prefix + _route_sample(entry.pattern)
-            else:
-                raw = str(entry.pattern).lstrip("^").rstrip("$")
-                if "(" in raw or "\\" in raw:
-                    continue  # admin's regex routes (app_label lists, catch-all) are covered below
-                yield f"{namespace}{entry.name or ''}", "/" + prefix + raw
-
-
-def all_urls():
-    return sorted(set(_walk(get_resolver())))
 
 
 @pytest.mark.django_db
