@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.access import Scope, case_scope, get_or_404, require, restrict
 from core.roles import is_manager, is_staff_member
-from funding.models import Disbursement, FollowUpVisit, FundingAgreement, Grant
+from funding.models import Disbursement, FollowUpVisit, FundingAgreement, Grant, VisitPhoto
 
 # --- Scope ---------------------------------------------------------------------------
 
@@ -51,6 +51,10 @@ def visits_visible_to(user) -> QuerySet[FollowUpVisit]:
 
 def visit_for_user(user, pk: int) -> FollowUpVisit:
     return get_or_404(visits_visible_to(user).select_related("project__office"), pk)
+
+
+def visit_photo_for_user(user, pk: int) -> VisitPhoto:
+    return get_or_404(VisitPhoto.objects.filter(visit__in=visits_visible_to(user)), pk)
 
 
 def project_for_extra_visit(user, pk: int):

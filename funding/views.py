@@ -5,8 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +27,7 @@ from funding.forms import (
     TrancheFormSet,
     VisitForm,
 )
-from funding.models import Disbursement, FollowUpVisit, Grant, VisitPhoto
+from funding.models import Disbursement, FollowUpVisit, Grant
 from projects.models import BusinessProject
 
 
@@ -40,14 +39,7 @@ def _entry_url(entry: Disbursement) -> str:
 
 
 def grant_list(request: HttpRequest) -> HttpResponse:
-    grants = access.grants_visible_to(request.user)
-    q = request.GET.get("q", "").strip()
-    if q:
-        grants = grants.filter(Q(project__reference__icontains=q) | Q(project__title__icontains=q))
-    kind = request.GET.get("kind", "")
-    if kind in Grant.Kind.values:
-        grants = grants.filter(kind=kind)
-    grants = selectors.grants_with_paid(grants.select_related("project__office")).order_by("-awarded_on", "-pk")
+    grants = selectors.grant_list(access.grants_visible_to(request.user), request.GET)
     page = paginate(request, grants)
     return render(
         request,
@@ -55,8 +47,8 @@ def grant_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "querystring": querystring_without_page(request),
-            "q": q,
-            "kind": kind,
+            "q": request.GET.get("q", "").strip(),
+            "kind": request.GET.get("kind", ""),
             "kinds": Grant.Kind.choices,
             "can_award": access.can_award_grant(request.user),
         },
@@ -68,9 +60,7 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ledger = selectors.grant_ledger(grant)
     for entry in ledger:
         entry.can_approve = access.can_approve_disbursement(request.user, entry)
-    visits = list(
-        FollowUpVisit.objects.filter(project_id=grant.project_id).select_related("visitor").order_by("due_date")
-    )
+    visits = selectors.grant_visits(grant)
     return render(
         request,
         "funding/grant_detail.html",
@@ -251,12 +241,7 @@ def disbursement_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 def visits_due(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     horizon = today + datetime.timedelta(days=7)
-    visits = (
-        access.visits_visible_to(request.user)
-        .filter(status=FollowUpVisit.Status.SCHEDULED, due_date__lte=horizon)
-        .select_related("project__office", "project__caseworker")
-        .order_by("due_date", "pk")
-    )
+    visits = selectors.visits_due(access.visits_visible_to(request.user), until=horizon)
     page = paginate(request, visits)
     return render(
         request,
@@ -325,9 +310,7 @@ def _visit_form_page(request: HttpRequest, visit: FollowUpVisit, record, *, save
 
 
 def visit_photo(request: HttpRequest, pk: int) -> HttpResponse:
-    photo = VisitPhoto.objects.filter(pk=pk, visit__in=access.visits_visible_to(request.user)).first()
-    if photo is None:
-        raise Http404
+    photo = access.visit_photo_for_user(request.user, pk)
     return serve_private_file(photo.file, download_name=f"visit-{photo.visit_id}-{photo.pk}", inline=True)
 
 
