@@ -1,90 +1,179 @@
 """Who may see and change grants, ledger entries and follow-up visits.
 
-Caseworkers: the projects of their own office. Programme managers: every office.
-Everyone else (committee members, partner officers, an admin without a staff role): 403.
+**Scope** (``core.access.restrict``): caseworkers see the grants, entries and visits of
+their own office's projects, programme managers those of every office, everyone else
+(committee members, partner officers, the admin) gets 403. An object outside the scope
+is a 404 (``*_for_user``).
+
+**Who may act** is decided by the named predicates below (``can_award_grant``,
+``can_record_disbursement``, ``can_approve_disbursement`` (the four-eyes rule) ...),
+shared by the views, the services (``funding.services`` refuses a wrong role itself,
+through the ``require_*`` functions: ``PermissionDenied`` with the reason) and the
+templates (the views hand the predicates' answers to them).
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
-from django.http import Http404
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext as _
 
-from core.roles import is_caseworker, is_manager
-from funding.models import Disbursement, FollowUpVisit, FundingAgreement, Grant
+from core.access import Scope, case_scope, get_or_404, require, restrict
+from core.roles import is_manager, is_staff_member
+from funding.models import Disbursement, FollowUpVisit, FundingAgreement, Grant, VisitPhoto
 
-
-def _project_office_filter(user, prefix: str) -> dict:
-    """The office scope on ``BusinessProject.office`` reached through ``prefix``."""
-    if is_manager(user):
-        return {}
-    if is_caseworker(user):
-        if user.office_id is None:
-            return {f"{prefix}pk__in": []}  # a caseworker without an office sees nothing
-        return {f"{prefix}office_id": user.office_id}
-    raise PermissionDenied
+# --- Scope ---------------------------------------------------------------------------
 
 
 def grants_visible_to(user) -> QuerySet[Grant]:
-    return Grant.objects.filter(**_project_office_filter(user, "project__"))
+    return restrict(Grant.objects.all(), user, office_path="project__office")
 
 
-def grant_for_user(user, pk: int, *, write: bool = False) -> Grant:
-    grant = grants_visible_to(user).select_related("project__office", "awarded_by").filter(pk=pk).first()
-    if grant is None:
-        raise Http404
-    return grant
+def grant_for_user(user, pk: int) -> Grant:
+    return get_or_404(grants_visible_to(user).select_related("project__office", "awarded_by"), pk)
 
 
 def disbursements_visible_to(user) -> QuerySet[Disbursement]:
-    return Disbursement.objects.filter(**_project_office_filter(user, "grant__project__"))
+    return restrict(Disbursement.objects.all(), user, office_path="grant__project__office")
 
 
-def disbursement_for_user(user, pk: int, *, write: bool = False) -> Disbursement:
-    entry = disbursements_visible_to(user).select_related("grant__project").filter(pk=pk).first()
-    if entry is None:
-        raise Http404
-    return entry
+def disbursement_for_user(user, pk: int) -> Disbursement:
+    return get_or_404(disbursements_visible_to(user).select_related("grant__project"), pk)
 
 
 def approval_queue_for(user) -> QuerySet[Disbursement]:
-    if not is_manager(user):
-        raise PermissionDenied
-    return Disbursement.objects.filter(status=Disbursement.Status.PENDING)
+    """The entries awaiting a decision, for the people who decide (programme managers)."""
+    require(can_decide_disbursements(user))
+    return disbursements_visible_to(user).filter(status=Disbursement.Status.PENDING)
 
 
 def visits_visible_to(user) -> QuerySet[FollowUpVisit]:
-    return FollowUpVisit.objects.filter(**_project_office_filter(user, "project__"))
+    return restrict(FollowUpVisit.objects.all(), user, office_path="project__office")
 
 
-def visit_for_user(user, pk: int, *, write: bool = False) -> FollowUpVisit:
-    visit = visits_visible_to(user).select_related("project__office").filter(pk=pk).first()
-    if visit is None:
-        raise Http404
-    return visit
+def visit_for_user(user, pk: int) -> FollowUpVisit:
+    return get_or_404(visits_visible_to(user).select_related("project__office"), pk)
+
+
+def visit_photo_for_user(user, pk: int) -> VisitPhoto:
+    return get_or_404(VisitPhoto.objects.filter(visit__in=visits_visible_to(user)), pk)
 
 
 def project_for_extra_visit(user, pk: int):
     """A financed project (one with a grant) of the user's scope: 404 otherwise."""
     from projects.models import BusinessProject
 
-    project = (
-        BusinessProject.objects.filter(**_project_office_filter(user, ""), pk=pk, grants__isnull=False)
-        .select_related("office")
-        .first()
-    )
-    if project is None:
-        raise Http404
-    return project
+    financed = BusinessProject.objects.filter(Exists(Grant.objects.filter(project=OuterRef("pk"))))
+    return get_or_404(restrict(financed.select_related("office"), user, office_path="office"), pk)
 
 
 def agreements_visible_to(user) -> QuerySet[FundingAgreement]:
-    if not is_manager(user):
-        raise PermissionDenied
+    require(can_see_agreements(user))
     return FundingAgreement.objects.all()
 
 
-def can_award_grants(user) -> bool:
+# --- Who may act ---------------------------------------------------------------------
+
+
+def _in_scope(user, office_id: int | None) -> bool:
+    """A caseworker of ``office_id`` or a programme manager (``core.access.case_scope``)."""
+    try:
+        scope = case_scope(user)
+    except PermissionDenied:
+        return False
+    return scope is Scope.ALL or (scope is Scope.OFFICE and office_id == user.office_id)
+
+
+def can_award_grant(user) -> bool:
+    """Grants are awarded by programme managers."""
     return is_manager(user)
 
 
-def can_approve(user) -> bool:
+def can_see_agreements(user) -> bool:
+    """The donors' agreements and their spend: programme managers."""
     return is_manager(user)
+
+
+def can_record_disbursement(user, grant: Grant) -> bool:
+    """A payment is recorded by a caseworker of the project's office or a programme manager."""
+    return _in_scope(user, grant.project.office_id)
+
+
+def can_reverse_disbursement(user, entry: Disbursement) -> bool:
+    """A reversal is recorded like a payment: staff of the project's office, or a manager."""
+    return _in_scope(user, entry.grant.project.office_id)
+
+
+def can_decide_disbursements(user) -> bool:
+    """Ledger entries are decided (approved or rejected) by programme managers."""
+    return is_manager(user)
+
+
+def can_approve_disbursement(user, entry: Disbursement) -> bool:
+    """**The four-eyes rule**: an entry is approved by a programme manager who is not the
+    one who recorded it. (The database holds it too: the ``disbursement_four_eyes``
+    constraint refuses ``approved_by = recorded_by``.)"""
+    return can_decide_disbursements(user) and entry.recorded_by_id != user.pk
+
+
+def can_reject_disbursement(user, entry: Disbursement) -> bool:
+    """Rejecting is deciding too: the same four eyes as :func:`can_approve_disbursement`."""
+    return can_approve_disbursement(user, entry)
+
+
+def can_record_visit(user, visit: FollowUpVisit) -> bool:
+    """A visit is recorded by a caseworker of the project's office or a programme manager."""
+    return _in_scope(user, visit.project.office_id)
+
+
+def can_record_extra_visit(user, project) -> bool:
+    """An extra visit: the same people as a scheduled one (:func:`can_record_visit`)."""
+    return _in_scope(user, project.office_id)
+
+
+# --- Refusals with their reason (for the services) ------------------------------------
+
+
+def _refuse_unless(allowed: bool, reason: str = "") -> None:
+    if not allowed:
+        raise PermissionDenied(reason)
+
+
+def _staff_reason(user) -> str:
+    """Why a staff action is refused: the role (with a message) or the office (none: the
+    screens give a 404 for another office's record, so the id tells nothing)."""
+    return "" if is_staff_member(user) else _("Only caseworkers and programme managers can do this.")
+
+
+def require_award_grant(user) -> None:
+    _refuse_unless(can_award_grant(user), _("Only a programme manager can award a grant."))
+
+
+def require_record_disbursement(user, grant: Grant) -> None:
+    _refuse_unless(can_record_disbursement(user, grant), _staff_reason(user))
+
+
+def require_reverse_disbursement(user, entry: Disbursement) -> None:
+    _refuse_unless(can_reverse_disbursement(user, entry), _staff_reason(user))
+
+
+def require_approve_disbursement(user, entry: Disbursement) -> None:
+    if can_decide_disbursements(user):
+        reason = _("You recorded this entry: another programme manager must approve it.")
+    else:
+        reason = _("Only a programme manager can approve a ledger entry.")
+    _refuse_unless(can_approve_disbursement(user, entry), reason)
+
+
+def require_reject_disbursement(user, entry: Disbursement) -> None:
+    if can_decide_disbursements(user):
+        reason = _("You recorded this entry: another programme manager must decide.")
+    else:
+        reason = _("Only a programme manager can reject a ledger entry.")
+    _refuse_unless(can_reject_disbursement(user, entry), reason)
+
+
+def require_record_visit(user, visit: FollowUpVisit) -> None:
+    _refuse_unless(can_record_visit(user, visit), _staff_reason(user))
+
+
+def require_record_extra_visit(user, project) -> None:
+    _refuse_unless(can_record_extra_visit(user, project), _staff_reason(user))

@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Sequence
 from decimal import Decimal
 
+import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
@@ -122,6 +123,44 @@ def agreements_with_spend() -> list[FundingAgreement]:
 
 def grants_with_paid(qs: QuerySet[Grant]) -> QuerySet[Grant]:
     return qs.annotate(paid=F("paid_mad"))
+
+
+class GrantFilter(django_filters.FilterSet):
+    """The grant list's filters: ``q`` (project reference or title) and ``kind`` (an
+    unknown kind is ignored)."""
+
+    q = django_filters.CharFilter(method="filter_q")
+    kind = django_filters.ChoiceFilter(choices=Grant.Kind.choices)
+
+    class Meta:
+        model = Grant
+        fields = ["q", "kind"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(project__reference__icontains=value) | Q(project__title__icontains=value))
+
+
+def grant_list(grants: QuerySet[Grant], params) -> QuerySet[Grant]:
+    """``grants`` (already scoped to the user) filtered by ``params`` (the query string),
+    newest award first, with ``paid``."""
+    filtered = GrantFilter(params, queryset=grants.select_related("project__office")).qs
+    return grants_with_paid(filtered).order_by("-awarded_on", "-pk")
+
+
+def grant_visits(grant: Grant) -> list[FollowUpVisit]:
+    """The follow-up visits of the grant's project, by due date."""
+    return list(
+        FollowUpVisit.objects.filter(project_id=grant.project_id).select_related("visitor").order_by("due_date")
+    )
+
+
+def visits_due(visits: QuerySet[FollowUpVisit], *, until: datetime.date) -> QuerySet[FollowUpVisit]:
+    """The scheduled visits of ``visits`` (already scoped) due on or before ``until``."""
+    return (
+        visits.filter(status=FollowUpVisit.Status.SCHEDULED, due_date__lte=until)
+        .select_related("project__office", "project__caseworker")
+        .order_by("due_date", "pk")
+    )
 
 
 def grant_ledger(grant: Grant) -> list[Disbursement]:

@@ -5,15 +5,15 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import require
+from core.forms import add_service_errors, service_error_text
 from core.pagination import paginate, querystring_without_page
 from core.storage import serve_private_file
 from funding import access, selectors, services
@@ -27,16 +27,8 @@ from funding.forms import (
     TrancheFormSet,
     VisitForm,
 )
-from funding.models import Disbursement, FollowUpVisit, Grant, VisitPhoto
+from funding.models import Disbursement, FollowUpVisit, Grant
 from projects.models import BusinessProject
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _entry_url(entry: Disbursement) -> str:
@@ -47,14 +39,7 @@ def _entry_url(entry: Disbursement) -> str:
 
 
 def grant_list(request: HttpRequest) -> HttpResponse:
-    grants = access.grants_visible_to(request.user)
-    q = request.GET.get("q", "").strip()
-    if q:
-        grants = grants.filter(Q(project__reference__icontains=q) | Q(project__title__icontains=q))
-    kind = request.GET.get("kind", "")
-    if kind in Grant.Kind.values:
-        grants = grants.filter(kind=kind)
-    grants = selectors.grants_with_paid(grants.select_related("project__office")).order_by("-awarded_on", "-pk")
+    grants = selectors.grant_list(access.grants_visible_to(request.user), request.GET)
     page = paginate(request, grants)
     return render(
         request,
@@ -62,10 +47,10 @@ def grant_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "querystring": querystring_without_page(request),
-            "q": q,
-            "kind": kind,
+            "q": request.GET.get("q", "").strip(),
+            "kind": request.GET.get("kind", ""),
             "kinds": Grant.Kind.choices,
-            "can_award": access.can_award_grants(request.user),
+            "can_award": access.can_award_grant(request.user),
         },
     )
 
@@ -73,9 +58,9 @@ def grant_list(request: HttpRequest) -> HttpResponse:
 def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     grant = access.grant_for_user(request.user, pk)
     ledger = selectors.grant_ledger(grant)
-    visits = list(
-        FollowUpVisit.objects.filter(project_id=grant.project_id).select_related("visitor").order_by("due_date")
-    )
+    for entry in ledger:
+        entry.can_approve = access.can_approve_disbursement(request.user, entry)
+    visits = selectors.grant_visits(grant)
     return render(
         request,
         "funding/grant_detail.html",
@@ -87,15 +72,13 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "split": selectors.grant_split(grant),
             "visits": visits,
             "net_paid": grant.paid_mad,
-            "can_approve": access.can_approve(request.user),
             "today": timezone.localdate(),
         },
     )
 
 
 def grant_create(request: HttpRequest) -> HttpResponse:
-    if not access.can_award_grants(request.user):
-        raise PermissionDenied
+    require(access.can_award_grant(request.user))
     projects = BusinessProject.objects.select_related("office").order_by("reference")
     initial = {}
     if request.GET.get("project"):
@@ -129,7 +112,7 @@ def grant_create(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Grant awarded."))
             return redirect("funding:grant_detail", pk=grant.pk)
@@ -140,7 +123,7 @@ def grant_create(request: HttpRequest) -> HttpResponse:
 
 
 def disbursement_create(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = access.grant_for_user(request.user, pk, write=True)
+    grant = access.grant_for_user(request.user, pk)
     if request.method == "POST":
         key = request.POST.get("idempotency_key", "")
         existing = Disbursement.objects.filter(idempotency_key=key, grant=grant).first() if key else None
@@ -164,7 +147,7 @@ def disbursement_create(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             if created:
                 messages.success(request, _("Payment recorded. It now awaits approval by another programme manager."))
@@ -175,7 +158,7 @@ def disbursement_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def disbursement_reverse(request: HttpRequest, pk: int) -> HttpResponse:
-    original = access.disbursement_for_user(request.user, pk, write=True)
+    original = access.disbursement_for_user(request.user, pk)
     if request.method == "POST":
         key = request.POST.get("idempotency_key", "")
         existing = Disbursement.objects.filter(idempotency_key=key, reverses=original).first() if key else None
@@ -192,7 +175,7 @@ def disbursement_reverse(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Reversal recorded. It now awaits approval by another programme manager."))
             return redirect(_entry_url(entry))
@@ -206,6 +189,8 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
         .order_by("recorded_at", "pk")
     )
     page = paginate(request, entries)
+    for entry in page:
+        entry.can_approve = access.can_approve_disbursement(request.user, entry)
     return render(
         request,
         "funding/approval_queue.html",
@@ -215,13 +200,14 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def disbursement_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    access.approval_queue_for(request.user)
-    entry = access.disbursement_for_user(request.user, pk, write=True)
+    require(access.can_decide_disbursements(request.user))
+    entry = access.disbursement_for_user(request.user, pk)
     try:
         services.disbursement_approve(entry=entry, by=request.user)
+    except PermissionDenied as exc:  # the four-eyes rule (the role was checked above): told on the page
+        messages.error(request, str(exc))
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(request, _("Entry approved."))
     return redirect(request.POST.get("next") or reverse("funding:approval_queue"))
@@ -229,15 +215,16 @@ def disbursement_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def disbursement_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    access.approval_queue_for(request.user)
-    entry = access.disbursement_for_user(request.user, pk, write=True)
+    require(access.can_decide_disbursements(request.user))
+    entry = access.disbursement_for_user(request.user, pk)
     form = RejectForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
         services.disbursement_reject(entry=entry, by=request.user, reason=reason)
+    except PermissionDenied as exc:  # the four-eyes rule (the role was checked above): told on the page
+        messages.error(request, str(exc))
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        messages.error(request, service_error_text(exc))
     else:
         messages.success(request, _("Entry rejected."))
     return redirect(reverse("funding:approval_queue"))
@@ -254,12 +241,7 @@ def disbursement_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 def visits_due(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     horizon = today + datetime.timedelta(days=7)
-    visits = (
-        access.visits_visible_to(request.user)
-        .filter(status=FollowUpVisit.Status.SCHEDULED, due_date__lte=horizon)
-        .select_related("project__office", "project__caseworker")
-        .order_by("due_date", "pk")
-    )
+    visits = selectors.visits_due(access.visits_visible_to(request.user), until=horizon)
     page = paginate(request, visits)
     return render(
         request,
@@ -269,7 +251,7 @@ def visits_due(request: HttpRequest) -> HttpResponse:
 
 
 def visit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    visit = access.visit_for_user(request.user, pk, write=True)
+    visit = access.visit_for_user(request.user, pk)
     if visit.status == FollowUpVisit.Status.CANCELLED:
         messages.error(request, _("This visit was cancelled."))
         return redirect("funding:visits_due")
@@ -292,25 +274,27 @@ def visit_add_extra(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _visit_form_page(request: HttpRequest, visit: FollowUpVisit, record, *, saved: str, extra: bool = False):
-    """The visit form and its action points. ``record(by=, data=, checklist=, photos=)``
-    saves the visit through a service, in one transaction with the action points; a
-    refusal shows its errors on the form and saves nothing. Then back to the project's grant."""
+    """The visit form and its action points. ``record(by=, data=, checklist=, photos=,
+    action_points=, ...)`` saves the visit and its action points through a service (one
+    transaction); a refusal shows its errors on the form and saves nothing. Then back to
+    the project's grant."""
     initial = {"done_on": visit.done_on or timezone.localdate()}
     form = VisitForm(request.POST or None, request.FILES or None, instance=visit, initial=initial)
     action_points = ActionPointFormSet(request.POST or None, instance=visit, prefix="ap")
     if request.method == "POST" and form.is_valid() and action_points.is_valid():
+        details = {"action_points": action_points.save(commit=False)}  # unsaved: the service saves them
+        if action_points.deleted_objects:  # only a recorded visit has points to delete
+            details["deleted_action_points"] = action_points.deleted_objects
         try:
-            with transaction.atomic():
-                visit = record(
-                    by=request.user,
-                    data=form.visit_data(),
-                    checklist=form.cleaned_data["checklist"],
-                    photos=form.cleaned_data["photos"],
-                )
-                action_points.instance = visit
-                action_points.save()
+            visit = record(
+                by=request.user,
+                data=form.visit_data(),
+                checklist=form.cleaned_data["checklist"],
+                photos=form.cleaned_data["photos"],
+                **details,
+            )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, saved)
             grant = visit.project.grants.order_by("awarded_on", "pk").first()
@@ -326,9 +310,7 @@ def _visit_form_page(request: HttpRequest, visit: FollowUpVisit, record, *, save
 
 
 def visit_photo(request: HttpRequest, pk: int) -> HttpResponse:
-    photo = VisitPhoto.objects.filter(pk=pk, visit__in=access.visits_visible_to(request.user)).first()
-    if photo is None:
-        raise Http404
+    photo = access.visit_photo_for_user(request.user, pk)
     return serve_private_file(photo.file, download_name=f"visit-{photo.visit_id}-{photo.pk}", inline=True)
 
 

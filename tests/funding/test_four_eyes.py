@@ -3,7 +3,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -28,7 +28,7 @@ def _record(grant, by):
 
 def test_the_recorder_cannot_approve_their_own_entry(grant, manager):
     entry = _record(grant, manager)
-    with pytest.raises(ValidationError, match="another programme manager"):
+    with pytest.raises(PermissionDenied, match="another programme manager"):
         disbursement_approve(entry=entry, by=manager)
     entry.refresh_from_db()
     assert entry.status == Disbursement.Status.PENDING
@@ -42,7 +42,7 @@ def test_the_database_refuses_an_entry_approved_by_its_recorder(grant, manager):
 
 def test_a_caseworker_cannot_approve(grant, caseworker, other_caseworker):
     entry = _record(grant, caseworker)
-    with pytest.raises(ValidationError, match="Only a programme manager"):
+    with pytest.raises(PermissionDenied, match="Only a programme manager"):
         disbursement_approve(entry=entry, by=other_caseworker)
 
 

@@ -2,7 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.money import Currency
 from funding.models import Grant
@@ -76,5 +76,5 @@ def test_it_refuses_to_commit_an_agreement_beyond_its_amount(office_rabat, manag
 
 
 def test_only_a_manager_awards(rabat_project, eu, caseworker):
-    with pytest.raises(ValidationError, match="programme manager"):
+    with pytest.raises(PermissionDenied, match="programme manager"):
         awarded_grant(project=rabat_project, by=caseworker, shares=[(eu, "20000.00")])

@@ -3,7 +3,7 @@ import uuid
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from funding.models import Disbursement
 from funding.selectors import agreement_spent_currency, grant_net_paid
@@ -28,7 +28,7 @@ def test_a_reversal_restores_the_grant_and_agreement_balances(grant, eu, casewor
     )
     assert created and reversal.kind == Disbursement.Kind.REVERSAL and reversal.reverses == payment
     assert grant_net_paid(grant) == Decimal("6000.00")  # pending reversals do not count yet
-    with pytest.raises(ValidationError, match="another programme manager"):
+    with pytest.raises(PermissionDenied, match="another programme manager"):
         disbursement_approve(entry=reversal, by=manager)
     disbursement_approve(entry=reversal, by=manager2)
 
