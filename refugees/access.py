@@ -1,26 +1,26 @@
-"""Who may see which refugee: the one place that decides (called at the top of every view).
+"""Who may see and change which refugee: the one place that decides.
 
-* caseworker: the profiles of their own office;
+The scope is ``core.access``'s (``restrict``):
+
+* caseworker: the profiles of their own office (none without an office);
 * programme manager: every profile;
 * anyone else (committee members, partner officers, admins): PermissionDenied (403).
+
+The named predicates below say what the views, the templates and the services decide;
+a service refuses with ``core.access.require(predicate(...))`` what its view refuses.
+They read the user's roles (cached on the user) and the object's office id: no query.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404
 
-from core.roles import is_caseworker, is_manager
+from core.access import Scope, case_scope, get_or_404, restrict
+from core.roles import is_manager
 from refugees.models import Refugee
 
 
 def refugees_visible_to(user) -> QuerySet[Refugee]:
-    if is_manager(user):
-        return Refugee.objects.all()
-    if is_caseworker(user):
-        if not user.office_id:
-            return Refugee.objects.none()
-        return Refugee.objects.filter(office_id=user.office_id)
-    raise PermissionDenied
+    return restrict(Refugee.objects.all(), user)
 
 
 def refugee_for_user(user, pk, *, write: bool = False) -> Refugee:
@@ -28,14 +28,52 @@ def refugee_for_user(user, pk, *, write: bool = False) -> Refugee:
 
     ``write=True`` also refuses (403) an anonymised profile: it is kept for the counts only.
     """
-    try:
-        refugee = refugees_visible_to(user).select_related("office", "city", "region", "caseworker").get(pk=pk)
-    except (Refugee.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    refugee = get_or_404(refugees_visible_to(user).select_related("office", "city", "region", "caseworker"), pk)
     if write and refugee.anonymised_at is not None:
         raise PermissionDenied
     return refugee
 
 
-def can_manage_subject_rights(user) -> bool:
+def _scope(user) -> Scope | None:
+    """The user's case scope, ``None`` for a role without one."""
+    try:
+        return case_scope(user)
+    except PermissionDenied:
+        return None
+
+
+def _reaches(user, office_id, scope: Scope | None) -> bool:
+    return scope is Scope.ALL or (scope is Scope.OFFICE and office_id == user.office_id)
+
+
+def can_view_refugee(user, refugee: Refugee) -> bool:
+    """See the profile (and have the opening logged)."""
+    return _reaches(user, refugee.office_id, _scope(user))
+
+
+def can_register_refugee(user, office=None) -> bool:
+    """Register a person, into ``office`` when given: a manager anywhere, a caseworker in their own office."""
+    scope = _scope(user)
+    if office is None:
+        return scope in (Scope.ALL, Scope.OFFICE)
+    return _reaches(user, getattr(office, "pk", office), scope)
+
+
+def can_edit_refugee(user, refugee: Refugee) -> bool:
+    """Change the profile, its notes, consents and documents: in scope and not anonymised."""
+    return refugee.anonymised_at is None and can_view_refugee(user, refugee)
+
+
+def can_import(user) -> bool:
+    """Import a spreadsheet of registrations (each row's office is checked by the rows' rules)."""
+    return can_register_refugee(user)
+
+
+def can_manage_subject_rights(user, refugee: Refugee | None = None) -> bool:
+    """Subject export and anonymisation: programme managers (of a profile in scope, when given)."""
+    return is_manager(user) and (refugee is None or can_view_refugee(user, refugee))
+
+
+def can_export_for_partners(user) -> bool:
+    """The identifiable lists of consenting people for a partner: programme managers."""
     return is_manager(user)

@@ -1,7 +1,10 @@
 """The list's search, filters and sorting (django-filter)."""
 
+import re
+
 import django_filters
 from django import forms
+from django.db.models import Q, QuerySet
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html
@@ -13,7 +16,8 @@ from django_countries import countries
 from core.agd import AGE_BRACKET_CHOICES, bracket_q
 from core.models import Office, Region
 from refugees.models import LegalStatus, Refugee, RefugeeStatus, Sex
-from refugees.selectors import search_refugees
+from refugees.names import has_arabic, name_key, normalise_arabic
+from refugees.validators import normalise_phone
 
 SORTS = {
     "name": ("last_name_latin", "first_name_latin", "pk"),
@@ -25,6 +29,40 @@ SORTS = {
     "birth": ("date_of_birth", "pk"),
     "-birth": ("-date_of_birth", "-pk"),
 }
+
+
+_NUMBER_QUERY = re.compile(r"^[A-Z0-9]{3}-?\d[0-9A-Z-]*$")
+_PHONE_QUERY = re.compile(r"^\+?[\d\s().-]{4,}$")
+
+
+def search_refugees(qs: QuerySet[Refugee], query: str) -> QuerySet[Refugee]:
+    """Search by name (Latin or Arabic, normalised), UNHCR number or phone.
+
+    The kind of query is recognised first so that each search uses one index
+    (prefix on the numbers, trigram on phone, name_key and the Arabic names).
+    """
+    query = (query or "").replace("\x00", "").strip()[:200]
+    if not query:
+        return qs
+    compact = re.sub(r"\s+", "", query).upper()
+    if _NUMBER_QUERY.match(compact) and any(ch.isalpha() for ch in compact):
+        if len(compact) > 3 and compact[3] != "-":
+            compact = f"{compact[:3]}-{compact[3:]}"
+        return qs.filter(Q(unhcr_individual_number__startswith=compact) | Q(unhcr_case_number__startswith=compact))
+    if _PHONE_QUERY.match(query):
+        phone = normalise_phone(query)
+        digits = phone.removeprefix("+212") if phone.startswith("+212") else phone.lstrip("+")
+        return qs.filter(phone__contains=digits)
+    cond = Q()
+    key = name_key(query)
+    if key:
+        cond |= Q(name_key__contains=key)
+    if has_arabic(query):
+        ar = normalise_arabic(query)
+        cond |= Q(first_name_ar__contains=ar) | Q(last_name_ar__contains=ar)  # no case in Arabic: LIKE uses the index
+    if not cond:
+        return qs.none()
+    return qs.filter(cond)
 
 
 class FastSelect(forms.Select):

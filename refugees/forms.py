@@ -1,4 +1,6 @@
-"""Forms of the refugee registry: they validate, the views call the services."""
+"""Forms of the refugee registry: they validate, the views call the services.
+
+The profile form's rules are also the import's, row by row (``refugees.importing.rules``)."""
 
 import datetime
 import unicodedata
@@ -10,7 +12,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from core.files import validate_document
 from core.models import City, Office, PartnerOrganisation, User
@@ -18,12 +19,11 @@ from core.roles import Role, is_manager
 from refugees.models import Consent, Language, Refugee, RefugeeDocument, SpecificNeed
 from refugees.names import has_arabic
 from refugees.services import PROFILE_FIELDS
-from refugees.validators import normalise_phone, normalise_unhcr_number, validate_phone, validate_unhcr_number
+from refugees.validators import normalise_phone, normalise_unhcr_number
 
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 PROGRAMME_START = datetime.date(2018, 1, 1)
 NAME_PUNCTUATION = set(" -'.\u2019")
-IMPORT_DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 class DateInput(forms.DateInput):
@@ -34,10 +34,12 @@ class DateInput(forms.DateInput):
         super().__init__(**kwargs)
 
 
-def _check_past_date(value: datetime.date | None, *, earliest: datetime.date = EARLIEST_DATE) -> None:
+def _check_past_date(
+    value: datetime.date | None, *, earliest: datetime.date = EARLIEST_DATE, today: datetime.date | None = None
+) -> None:
     if value is None:
         return
-    if value > timezone.localdate():
+    if value > (today or timezone.localdate()):
         raise ValidationError(_("This date is in the future."), code="future")
     if value < earliest:
         raise ValidationError(
@@ -65,23 +67,6 @@ def _clean_name(value: str, *, arabic: bool) -> str:
             _("Write this name in Latin script (use the Arabic-script fields for Arabic)."), code="not_latin"
         )
     return value
-
-
-class LookupChoiceField(forms.Field):
-    """A choice looked up in a prepared dict (by code, slug or name): no query per row."""
-
-    default_error_messages = {"invalid_choice": _("Unknown value “%(value)s”.")}
-
-    def __init__(self, *, lookup: dict, **kwargs):
-        self.lookup = lookup
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, int | str) and str(value).strip().lower() in self.lookup:
-            return self.lookup[str(value).strip().lower()]
-        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
 
 
 class RefugeeForm(forms.ModelForm):
@@ -130,8 +115,8 @@ class RefugeeForm(forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs):
         self.user = user
+        self.today = timezone.localdate()  # a form lives one request (or one import file)
         super().__init__(*args, **kwargs)
-        self.existing_refugee: Refugee | None = None
         if "intake_date" in self.fields and not self.instance.pk:
             self.fields["intake_date"].initial = timezone.localdate
         if "office" in self.fields:
@@ -155,7 +140,6 @@ class RefugeeForm(forms.ModelForm):
         number = normalise_unhcr_number(self.cleaned_data.get("unhcr_individual_number", ""))
         existing = Refugee.objects.filter(unhcr_individual_number=number).exclude(pk=self.instance.pk).first()
         if existing is not None:
-            self.existing_refugee = existing
             from refugees.access import refugees_visible_to
 
             try:
@@ -196,27 +180,27 @@ class RefugeeForm(forms.ModelForm):
 
     def clean_date_of_birth(self):
         value = self.cleaned_data.get("date_of_birth")
-        _check_past_date(value)
+        _check_past_date(value, today=self.today)
         return value
 
     def clean_birth_year(self):
         value = self.cleaned_data.get("birth_year")
-        if value is not None and not (1900 <= value <= timezone.localdate().year):
+        if value is not None and not (1900 <= value <= self.today.year):
             raise ValidationError(
                 _("Enter a year between 1900 and %(year)s."),
                 code="birth_year",
-                params={"year": timezone.localdate().year},
+                params={"year": self.today.year},
             )
         return value
 
     def clean_arrival_date(self):
         value = self.cleaned_data.get("arrival_date")
-        _check_past_date(value)
+        _check_past_date(value, today=self.today)
         return value
 
     def clean_intake_date(self):
         value = self.cleaned_data.get("intake_date")
-        _check_past_date(value, earliest=PROGRAMME_START)
+        _check_past_date(value, earliest=PROGRAMME_START, today=self.today)
         return value
 
     def clean_phone(self) -> str:
@@ -253,73 +237,6 @@ class RefugeeForm(forms.ModelForm):
         if "office" not in self.fields and not self.instance.pk:
             data["office"] = self.user.office
         return data
-
-
-class RefugeeImportRowForm(RefugeeForm):
-    """One spreadsheet row: same rules as the form, with lookups instead of queries."""
-
-    def __init__(self, *args, user: User, cities: dict, offices: dict, existing_numbers: set[str], **kwargs):
-        self.existing_numbers = existing_numbers
-        super().__init__(*args, user=user, **kwargs)
-        for name in ("confirm_different", "duplicate_ids", "region", "caseworker"):
-            self.fields.pop(name, None)
-        self.fields["city"] = LookupChoiceField(lookup=cities, required=False, label=capfirst(_("city")))
-        self.fields["nationality"] = LookupChoiceField(
-            lookup={code.lower(): code for code, _name in countries}, label=self.fields["nationality"].label
-        )
-        self.fields["office"] = LookupChoiceField(lookup=offices, required=False, label=capfirst(_("office")))
-        self.fields["intake_date"].required = True
-        # The documented formats, whatever the user's language (a French user's 05/06 is
-        # the same day as an English user's).
-        for name in ("date_of_birth", "arrival_date", "intake_date"):
-            self.fields[name].input_formats = IMPORT_DATE_FORMATS
-
-    # The model's validators (format of the numbers and the phone) run in the profile
-    # form's model validation, which this form skips (see _post_clean): run them here.
-    def clean_unhcr_individual_number(self) -> str:
-        number = normalise_unhcr_number(self.cleaned_data.get("unhcr_individual_number", ""))
-        validate_unhcr_number(number)
-        if number in self.existing_numbers:
-            raise ValidationError(_("A profile with this UNHCR number already exists."), code="unhcr_exists")
-        return number
-
-    def clean_unhcr_case_number(self) -> str:
-        number = super().clean_unhcr_case_number()
-        if number:
-            validate_unhcr_number(number)
-        return number
-
-    def clean_phone(self) -> str:
-        phone = super().clean_phone()
-        if phone:
-            validate_phone(phone)
-        return phone
-
-    def clean_office(self):
-        office = self.cleaned_data.get("office")
-        if office is None:
-            if self.user.office is None:
-                raise ValidationError(_("Enter the office code."), code="required")
-            return self.user.office
-        if not is_manager(self.user) and office.pk != self.user.office_id:
-            raise ValidationError(_("You can only import people for your own office."), code="office_scope")
-        return office
-
-    def clean(self):
-        data = super().clean()
-        if data.get("city") is not None:
-            data["region"] = data["city"].region
-        return data
-
-    def _post_clean(self):
-        # The form fields carry the model's lengths and choices, the clean methods above its
-        # validators, and the lookups already resolved city and office: skip the model's
-        # per-row queries (foreign key existence, check constraints) so a big file stays
-        # fast. The database constraints still guard the commit.
-        pass
-
-    def profile_data(self) -> dict:
-        return dict(self.cleaned_data)
 
 
 class ConsentForm(forms.ModelForm):

@@ -1,23 +1,31 @@
 """Reads of the refugee registry."""
 
 import datetime
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import IntegerField, Q, QuerySet
+from django.db.models import F, IntegerField, QuerySet
+from django.db.models.functions import Upper
+from django.utils.functional import cached_property
 
 from core.models import PartnerOrganisation
+from core.roles import is_manager
+from refugees.access import refugees_visible_to
+from refugees.filters import SORTS, RefugeeFilter
 from refugees.models import Consent, Refugee
-from refugees.names import has_arabic, name_key, normalise_arabic, trigrams
-from refugees.validators import normalise_phone
+from refugees.names import name_key, trigrams
 
 # pg_trgm similarity above which two normalised names are "similar".
 NAME_SIMILARITY = 0.5
 # From this many probes (an import), compare in Python after one query (see below).
 BULK_IN_PYTHON_FROM = 20
+# The list counts at most this many matches: an exact COUNT(*) over 100,000 rows costs more
+# than the page itself, and nobody pages through 40 pages of a broad search (they refine it).
+LIST_COUNT_CAP = 1_000
+NAME_KEYS = SORTS["name"]
 
 
 def refugees_sharing_with(partner: PartnerOrganisation) -> QuerySet[Refugee]:
@@ -214,35 +222,38 @@ def probable_duplicates(probe: DuplicateProbe, *, confirmed: Iterable[int] = ())
     return list(Refugee.objects.filter(pk__in=ids).select_related("office", "city").order_by("pk"))
 
 
-_NUMBER_QUERY = re.compile(r"^[A-Z0-9]{3}-?\d[0-9A-Z-]*$")
-_PHONE_QUERY = re.compile(r"^\+?[\d\s().-]{4,}$")
+class CappedPaginator(Paginator):
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.object_list.order_by()[: LIST_COUNT_CAP + 1].count()
+        self.capped = found > LIST_COUNT_CAP
+        return min(found, LIST_COUNT_CAP)
 
 
-def search_refugees(qs: QuerySet[Refugee], query: str) -> QuerySet[Refugee]:
-    """Search by name (Latin or Arabic, normalised), UNHCR number or phone.
+def refugee_list_page(*, user, params, per_page: int) -> tuple[RefugeeFilter, Page]:
+    """The list: the user's scope through the list's FilterSet (search, filters, sort), one page.
 
-    The kind of query is recognised first so that each search uses one index
-    (prefix on the numbers, trigram on phone, name_key and the Arabic names).
+    The count is capped (``LIST_COUNT_CAP``). A search sorted by name uses that count, needed
+    for the pages anyway, to choose its plan: few matches are fetched and sorted (walking the
+    name index until 25 of them turn up is slow when they sort late, "Ngoma"); many (more than
+    the cap, so at least 1 % of the people) walk the name index, where 25 matches come within
+    a few thousand entries, instead of fetching and sorting every match ("mohamed").
     """
-    query = (query or "").replace("\x00", "").strip()[:200]
-    if not query:
-        return qs
-    compact = re.sub(r"\s+", "", query).upper()
-    if _NUMBER_QUERY.match(compact) and any(ch.isalpha() for ch in compact):
-        if len(compact) > 3 and compact[3] != "-":
-            compact = f"{compact[:3]}-{compact[3:]}"
-        return qs.filter(Q(unhcr_individual_number__startswith=compact) | Q(unhcr_case_number__startswith=compact))
-    if _PHONE_QUERY.match(query):
-        phone = normalise_phone(query)
-        digits = phone.removeprefix("+212") if phone.startswith("+212") else phone.lstrip("+")
-        return qs.filter(phone__contains=digits)
-    cond = Q()
-    key = name_key(query)
-    if key:
-        cond |= Q(name_key__contains=key)
-    if has_arabic(query):
-        ar = normalise_arabic(query)
-        cond |= Q(first_name_ar__contains=ar) | Q(last_name_ar__contains=ar)  # no case in Arabic: LIKE uses the index
-    if not cond:
-        return qs.none()
-    return qs.filter(cond)
+    qs = refugees_visible_to(user).select_related("office", "city")
+    filterset = RefugeeFilter(params or None, queryset=qs, show_office=is_manager(user))
+    result = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
+    sort = params.get("sort") or "name"
+    if "sort" not in params:
+        result = result.order_by(*NAME_KEYS)
+    paginator = CappedPaginator(result, per_page)
+    if params.get("q", "").strip() and sort in ("name", "-name"):
+        desc = sort == "-name"
+        if paginator.count < LIST_COUNT_CAP:
+            keys = [Upper("last_name_latin"), Upper("first_name_latin"), F("pk")]
+            result = result.order_by(*(k.desc() if desc else k.asc() for k in keys))
+        else:
+            result = result.order_by(*(f"-{k}" if desc else k for k in NAME_KEYS))
+        paginator.object_list = result
+    return filterset, paginator.get_page(params.get("page"))

@@ -1,4 +1,10 @@
-"""Writes to the refugee registry. Keyword-only, typed, atomic; they take the acting user."""
+"""Writes to the refugee registry. Keyword-only, typed, atomic; they take the acting user.
+
+Each refuses (``PermissionDenied``) what its view refuses, through the predicates of
+``refugees.access``: a wrong role, a profile outside the user's office, a change to an
+anonymised profile. ``refugee_refresh_status`` is internal (called by the other services
+and by projects and funding after their writes, with no acting user): it checks no role.
+The import's commit is ``refugees.importing.import_commit``."""
 
 import datetime
 import uuid
@@ -8,8 +14,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from core.access import require
 from core.models import User
 from core.registry import status_rules
+from refugees.access import can_edit_refugee, can_manage_subject_rights, can_register_refugee, can_view_refugee
 from refugees.models import (
     Consent,
     DuplicateConfirmation,
@@ -71,6 +79,7 @@ def _confirm_duplicates(*, refugee: Refugee, others: Iterable[int], by: User) ->
 def refugee_register(*, by: User, data: dict[str, Any], confirmed_duplicate_ids: Iterable[int] = ()) -> Refugee:
     """Create a profile; ``confirmed_duplicate_ids`` are the probable duplicates the user
     confirmed to be different people (recorded as DuplicateConfirmation)."""
+    require(can_register_refugee(by, office=data.get("office")))
     refugee = Refugee(**{k: v for k, v in data.items() if k in PROFILE_FIELDS})
     _derive(refugee)
     refugee._history_user = by
@@ -85,6 +94,9 @@ def refugee_register(*, by: User, data: dict[str, Any], confirmed_duplicate_ids:
 def refugee_update(
     *, refugee: Refugee, by: User, data: dict[str, Any], confirmed_duplicate_ids: Iterable[int] = ()
 ) -> Refugee:
+    require(can_edit_refugee(by, refugee))
+    if "office" in data:  # moved: into an office of the user's scope
+        require(can_register_refugee(by, office=data["office"]))
     for field, value in data.items():
         if field in PROFILE_FIELDS:
             setattr(refugee, field, value)
@@ -96,11 +108,13 @@ def refugee_update(
 
 
 def profile_view_record(*, refugee: Refugee, by: User) -> ProfileView:
+    require(can_view_refugee(by, refugee))
     return ProfileView.objects.create(refugee=refugee, user=by)
 
 
 @transaction.atomic
 def note_add(*, refugee: Refugee, by: User, text: str) -> RefugeeNote:
+    require(can_edit_refugee(by, refugee))
     note = RefugeeNote(refugee=refugee, author=by, text=text)
     note._history_user = by
     note.save()
@@ -117,6 +131,7 @@ def consent_record(
     partner=None,
     notes: str = "",
 ) -> Consent:
+    require(can_edit_refugee(by, refugee))
     consent = Consent(
         refugee=refugee,
         purpose=purpose,
@@ -133,6 +148,7 @@ def consent_record(
 
 @transaction.atomic
 def consent_withdraw(*, consent: Consent, by: User, on: datetime.date | None = None) -> Consent:
+    require(can_edit_refugee(by, consent.refugee))
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_on is not None:
         return consent
@@ -145,6 +161,7 @@ def consent_withdraw(*, consent: Consent, by: User, on: datetime.date | None = N
 
 @transaction.atomic
 def document_upload(*, refugee: Refugee, by: User, kind: str, upload, content_type: str) -> RefugeeDocument:
+    require(can_edit_refugee(by, refugee))
     doc = RefugeeDocument(
         refugee=refugee,
         kind=kind,
@@ -162,6 +179,7 @@ def document_upload(*, refugee: Refugee, by: User, kind: str, upload, content_ty
 @transaction.atomic
 def document_delete(*, document: RefugeeDocument, by: User) -> None:
     """Delete a document and its file; the history keeps who deleted what, when."""
+    require(can_edit_refugee(by, document.refugee))
     storage, name = document.file.storage, document.file.name
     document._history_user = by
     document.delete()
@@ -174,8 +192,9 @@ def refugee_anonymise(*, refugee: Refugee, by: User) -> Refugee:
 
     Names become "ANONYMISED", the UNHCR numbers a unique placeholder; phone, skills,
     notes and documents are deleted; the history rows are scrubbed of personal values.
-    The anonymisation itself stays in the history (who, when).
+    The anonymisation itself stays in the history (who, when). Programme managers only.
     """
+    require(can_manage_subject_rights(by, refugee))
     refugee = Refugee.objects.select_for_update().get(pk=refugee.pk)
     if refugee.anonymised_at is not None:
         return refugee

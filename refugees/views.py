@@ -4,26 +4,30 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import F
-from django.db.models.functions import Upper
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import require
+from core.forms import service_error_text
 from core.models import PartnerOrganisation
 from core.pagination import querystring_without_page
 from core.registry import timeline
 from core.roles import is_manager
 from core.storage import serve_private_file
 from refugees import importing, services
-from refugees.access import can_manage_subject_rights, refugee_for_user, refugees_visible_to
+from refugees.access import (
+    can_export_for_partners,
+    can_import,
+    can_manage_subject_rights,
+    can_register_refugee,
+    refugee_for_user,
+    refugees_visible_to,
+)
 from refugees.exports import partner_csv, refugee_subject_data
-from refugees.filters import RefugeeFilter
 from refugees.forms import (
     AnonymiseForm,
     ConfirmImportForm,
@@ -35,52 +39,21 @@ from refugees.forms import (
     RefugeeForm,
 )
 from refugees.models import DuplicateConfirmation, Refugee
-from refugees.selectors import probable_duplicates, probe_for, refugees_sharing_with
+from refugees.selectors import probable_duplicates, probe_for, refugee_list_page, refugees_sharing_with
 from refugees.timeline import profile_consents, refugee_changes, related_changes, share_queries
-
-# The list counts at most this many matches: an exact COUNT(*) over 100,000 rows costs more
-# than the page itself, and nobody pages through 40 pages of a broad search (they refine it).
-LIST_COUNT_CAP = 1_000
-NAME_KEYS = ("last_name_latin", "first_name_latin", "pk")
-
-
-class CappedPaginator(Paginator):
-    capped = False
-
-    @cached_property
-    def count(self) -> int:
-        found = self.object_list.order_by()[: LIST_COUNT_CAP + 1].count()
-        self.capped = found > LIST_COUNT_CAP
-        return min(found, LIST_COUNT_CAP)
 
 
 def refugee_list(request: HttpRequest) -> HttpResponse:
-    qs = refugees_visible_to(request.user).select_related("office", "city")
-    manager = is_manager(request.user)
-    filterset = RefugeeFilter(request.GET or None, queryset=qs, show_office=manager)
-    result = filterset.qs if filterset.is_bound and filterset.is_valid() else qs
-    sort = request.GET.get("sort") or "name"
-    if "sort" not in request.GET:
-        result = result.order_by(*NAME_KEYS)
-    paginator = CappedPaginator(result, settings.PAGINATE_BY)
-    if request.GET.get("q", "").strip() and sort in ("name", "-name"):
-        # A search sorted by name: the (capped) count, needed for the pages anyway, says how
-        # broad it is. Few matches: sort them (walking the name index until 25 of them turn
-        # up is slow when they sort late, "Ngoma"). Many (more than the cap, so at least 1%
-        # of the people): walk the name index, 25 matches come within a few thousand entries,
-        # instead of fetching and sorting every match ("mohamed").
-        desc = sort == "-name"
-        if paginator.count < LIST_COUNT_CAP:
-            keys = [Upper("last_name_latin"), Upper("first_name_latin"), F("pk")]
-            result = result.order_by(*(k.desc() if desc else k.asc() for k in keys))
-        else:
-            result = result.order_by(*(f"-{k}" if desc else k for k in NAME_KEYS))
-        paginator.object_list = result
-    page = paginator.get_page(request.GET.get("page"))
+    filterset, page = refugee_list_page(user=request.user, params=request.GET, per_page=settings.PAGINATE_BY)
     return render(
         request,
         "refugees/list.html",
-        {"filter": filterset, "page_obj": page, "querystring": querystring_without_page(request), "manager": manager},
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "querystring": querystring_without_page(request),
+            "manager": is_manager(request.user),
+        },
     )
 
 
@@ -162,9 +135,7 @@ def _profile_form(request: HttpRequest, refugee: Refugee | None) -> HttpResponse
 
 
 def refugee_create(request: HttpRequest) -> HttpResponse:
-    refugees_visible_to(request.user)  # role check (403)
-    if not is_manager(request.user) and not request.user.office_id:
-        raise PermissionDenied
+    require(can_register_refugee(request.user))
     return _profile_form(request, None)
 
 
@@ -251,9 +222,7 @@ def document_delete(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
 
 # --- import -----------------------------------------------------------------------------
 def refugee_import(request: HttpRequest) -> HttpResponse:
-    refugees_visible_to(request.user)  # role check (403)
-    if not is_manager(request.user) and not request.user.office_id:
-        raise PermissionDenied
+    require(can_import(request.user))
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     context: dict = {"form": form, "columns": importing.COLUMNS}
     if request.method == "POST" and form.is_valid():
@@ -289,7 +258,7 @@ def refugee_import_confirm(request: HttpRequest) -> HttpResponse:
         context = {"form": ImportUploadForm(), "columns": importing.COLUMNS, "result": result}
         if result.valid:
             context["confirm_form"] = ConfirmImportForm(initial={"token": token})
-        context["commit_error"] = exc.messages[0]
+        context["commit_error"] = service_error_text(exc)
         return render(request, "refugees/import.html", context)
     importing.discard_stored(user=request.user, token=token)
     messages.success(request, _("%(count)s people were imported.") % {"count": len(created)})
@@ -299,8 +268,7 @@ def refugee_import_confirm(request: HttpRequest) -> HttpResponse:
 # --- subject rights ---------------------------------------------------------------------
 def _subject_rights_refugee(request: HttpRequest, pk: int) -> Refugee:
     refugee = refugee_for_user(request.user, pk)
-    if not can_manage_subject_rights(request.user):
-        raise PermissionDenied
+    require(can_manage_subject_rights(request.user, refugee))
     return refugee
 
 
@@ -324,8 +292,7 @@ def subject_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 def refugee_anonymise(request: HttpRequest, pk: int) -> HttpResponse:
     refugee = _subject_rights_refugee(request, pk)
-    if refugee.anonymised_at is not None:
-        raise PermissionDenied
+    require(refugee.anonymised_at is None)
     form = AnonymiseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.refugee_anonymise(refugee=refugee, by=request.user)
@@ -337,8 +304,7 @@ def refugee_anonymise(request: HttpRequest, pk: int) -> HttpResponse:
 def partner_export(request: HttpRequest, code: str) -> HttpResponse:
     """Identifiable list for a named partner: only people whose sharing consent is active."""
     refugees_visible_to(request.user)
-    if not is_manager(request.user):
-        raise PermissionDenied
+    require(can_export_for_partners(request.user))
     partner = get_object_or_404(PartnerOrganisation, code=code)
     response = HttpResponse(partner_csv(refugees_sharing_with(partner)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sanad-{partner.code}-consenting.csv"'
@@ -348,6 +314,5 @@ def partner_export(request: HttpRequest, code: str) -> HttpResponse:
 
 def partner_export_index(request: HttpRequest) -> HttpResponse:
     refugees_visible_to(request.user)
-    if not is_manager(request.user):
-        raise PermissionDenied
+    require(can_export_for_partners(request.user))
     return render(request, "refugees/partner_exports.html", {"partners": PartnerOrganisation.objects.order_by("code")})

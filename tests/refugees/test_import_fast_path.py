@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from refugees.importing import COLUMNS, _row_data, row_checkers
+from refugees.importing import COLUMNS, row_checkers, row_data
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,7 @@ def checkers(caseworker):
 def _check(checkers, overrides: dict) -> tuple[dict | None, bool, dict]:
     form, fast = checkers
     header = list(GOOD)
-    _values, data = _row_data(header, [overrides.get(k, v) for k, v in GOOD.items()])
+    _values, data = row_data(header, [overrides.get(k, v) for k, v in GOOD.items()])
     accepted = fast.clean(data)
     form.data, form._errors = data, None
     valid = form.is_valid()

@@ -1,0 +1,381 @@
+"""The validation of an import row: what a valid row is, said once.
+
+A row of the file is valid when :class:`RefugeeImportRowForm` accepts it: the profile form's
+rules (``refugees.forms.RefugeeForm``: the model's lengths and choices, the names' script,
+the dates, the year of birth, the household size, birth date against year and arrival)
+with the import's own on top, all in this class:
+
+* the UNHCR numbers' and the phone's format (the profile form checks them through the
+  model, which the row form skips for speed), a number already registered is an error;
+* city, nationality and office are looked up by code or name (no query per row);
+* the dates are ``YYYY-MM-DD`` or ``DD/MM/YYYY`` whatever the user's language, the intake
+  date is required;
+* the office: empty means the user's own; a caseworker imports only into their own office
+  (``refugees.access.can_register_refugee``, the rule of the profile form and the services);
+
+and, across the rows, one: the same UNHCR number twice is an error on the later row
+(:func:`check_rows`). How a cell becomes a form value (``oui`` for a ticked box, ``f`` for
+``F``, comma-separated codes) is :func:`row_data`.
+
+:class:`FastRowCheck` is not a second set of rules: it runs this form's own fields and
+``clean_*`` methods without the bound-form machinery (a bound form costs about 0.5 ms a
+row), for the common case. It returns exactly the form's cleaned data or ``None`` (then the
+form runs and gives its errors, so the messages are always the form's);
+``tests/refugees/test_import_fast_path.py`` checks with hypothesis that whatever it accepts,
+the form accepts with the same data.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
+from django.forms.utils import ErrorDict
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from core.models import City, Office, User
+from refugees.access import can_register_refugee
+from refugees.forms import RefugeeForm
+from refugees.models import Refugee
+from refugees.services import PROFILE_FIELDS
+from refugees.validators import normalise_unhcr_number, validate_phone, validate_unhcr_number
+
+# The profile's fields, but the region (read from the city) and the caseworker (assigned later).
+COLUMNS = [f for f in PROFILE_FIELDS if f not in ("region", "caseworker")]
+TRUE_VALUES = {"1", "yes", "y", "true", "oui", "o", "x", "نعم"}
+# The documented formats, whatever the user's language (a French user's 05/06 is the same
+# day as an English user's).
+IMPORT_DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+@dataclass
+class RowResult:
+    line: int  # the spreadsheet's line number (the header is line 1)
+    values: dict[str, str]
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    duplicate_ids: list[int] = field(default_factory=list)  # registered people it resembles
+    file_duplicate_lines: list[int] = field(default_factory=list)  # rows of the file it resembles
+    candidates: list[Refugee] = field(default_factory=list)  # the registered people, for the preview
+    data: dict | None = None
+
+
+def row_data(header: list[str], row: list[str]) -> tuple[dict[str, str], dict]:
+    """(the row's cells by column, the form data they stand for)."""
+    values = {h: (row[i] if i < len(row) else "") for i, h in enumerate(header) if h in COLUMNS}
+    data: dict = dict(values)
+    data["sex"] = values.get("sex", "").upper()[:1] if values.get("sex") else ""
+    data["nationality"] = values.get("nationality", "").upper()
+    for key in ("legal_status", "education_level", "referral_source"):
+        data[key] = values.get(key, "").lower()
+    data["languages"] = [v.strip() for v in values.get("languages", "").split(",") if v.strip()]
+    data["specific_needs"] = [v.strip() for v in values.get("specific_needs", "").split(",") if v.strip()]
+    data["date_of_birth_estimated"] = values.get("date_of_birth_estimated", "").strip().lower() in TRUE_VALUES
+    data["household_size"] = values.get("household_size") or "1"
+    return values, data
+
+
+class LookupChoiceField(forms.Field):
+    """A choice looked up in a prepared dict (by code, slug or name): no query per row."""
+
+    default_error_messages = {"invalid_choice": _("Unknown value “%(value)s”.")}
+
+    def __init__(self, *, lookup: dict, **kwargs):
+        self.lookup = lookup
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int | str) and str(value).strip().lower() in self.lookup:
+            return self.lookup[str(value).strip().lower()]
+        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+
+
+class RefugeeImportRowForm(RefugeeForm):
+    """One spreadsheet row: the profile form's rules, with lookups instead of queries."""
+
+    def __init__(self, *args, user: User, cities: dict, offices: dict, existing_numbers: set[str], **kwargs):
+        self.existing_numbers = existing_numbers
+        super().__init__(*args, user=user, **kwargs)
+        for name in ("confirm_different", "duplicate_ids", "region", "caseworker"):
+            self.fields.pop(name, None)
+        self.fields["city"] = LookupChoiceField(lookup=cities, required=False, label=capfirst(_("city")))
+        self.fields["nationality"] = LookupChoiceField(
+            lookup={code.lower(): code for code, _name in countries}, label=self.fields["nationality"].label
+        )
+        self.fields["office"] = LookupChoiceField(lookup=offices, required=False, label=capfirst(_("office")))
+        self.fields["intake_date"].required = True
+        for name in ("date_of_birth", "arrival_date", "intake_date"):
+            self.fields[name].input_formats = IMPORT_DATE_FORMATS
+
+    # The model's validators (format of the numbers and the phone) run in the profile
+    # form's model validation, which this form skips (see _post_clean): run them here.
+    def clean_unhcr_individual_number(self) -> str:
+        number = normalise_unhcr_number(self.cleaned_data.get("unhcr_individual_number", ""))
+        validate_unhcr_number(number)
+        if number in self.existing_numbers:
+            raise ValidationError(_("A profile with this UNHCR number already exists."), code="unhcr_exists")
+        return number
+
+    def clean_unhcr_case_number(self) -> str:
+        number = super().clean_unhcr_case_number()
+        if number:
+            validate_unhcr_number(number)
+        return number
+
+    def clean_phone(self) -> str:
+        phone = super().clean_phone()
+        if phone:
+            validate_phone(phone)
+        return phone
+
+    def clean_office(self):
+        office = self.cleaned_data.get("office")
+        if office is None:
+            if self.user.office is None:
+                raise ValidationError(_("Enter the office code."), code="required")
+            return self.user.office
+        if not can_register_refugee(self.user, office=office):
+            raise ValidationError(_("You can only import people for your own office."), code="office_scope")
+        return office
+
+    def clean(self):
+        data = super().clean()
+        if data.get("city") is not None:
+            data["region"] = data["city"].region
+        return data
+
+    def _post_clean(self):
+        # The form fields carry the model's lengths and choices, the clean methods above its
+        # validators, and the lookups already resolved city and office: skip the model's
+        # per-row queries (foreign key existence, check constraints) so a big file stays
+        # fast. The database constraints still guard the commit.
+        pass
+
+    def profile_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class _UnsureError(Exception):
+    """The fast check leaves this row to the form."""
+
+
+def _choice_values(field: forms.ChoiceField) -> set[str]:
+    values = set()
+    for key, label in field.choices:
+        if isinstance(label, list | tuple):  # an optgroup
+            values.update(str(k) for k, _label in label)
+        else:
+            values.add(str(key))
+    return values
+
+
+def _fast_clean(field: forms.Field) -> Callable:
+    """``field.clean`` itself, or where it is slow a quicker equivalent that raises ``_UnsureError``
+    rather than differ: the choice fields compare against a set instead of walking their
+    choices, the look-ups look up, the text and integer fields test their own limits without the validator calls, the
+    date fields remember the dates already parsed (a file repeats them). Django's semantics
+    of each kind of field, with the field's own parameters: no rule of ours."""
+    if isinstance(field, forms.MultipleChoiceField):
+        valid = _choice_values(field)
+
+        def clean_multiple(value):
+            if not value:
+                if field.required:
+                    raise _UnsureError
+                return []
+            if not isinstance(value, list | tuple) or any(str(v) not in valid for v in value):
+                raise _UnsureError
+            return [str(v) for v in value]
+
+        return clean_multiple
+    if isinstance(field, forms.ChoiceField):
+        valid = _choice_values(field) - {""}
+        coerce = getattr(field, "coerce", str)
+        empty = getattr(field, "empty_value", "")
+
+        def clean_choice(value):
+            if value in field.empty_values:
+                if field.required:
+                    raise _UnsureError
+                return empty
+            if str(value) not in valid:
+                raise _UnsureError
+            return coerce(str(value))
+
+        return clean_choice
+    if isinstance(field, LookupChoiceField):
+        lookup = field.lookup
+
+        def clean_lookup(value):
+            if value in field.empty_values:
+                if field.required:
+                    raise _UnsureError
+                return None
+            if not isinstance(value, int | str):
+                raise _UnsureError
+            return lookup[str(value).strip().lower()]  # KeyError: unknown, left to the form
+
+        return clean_lookup
+    if type(field) is forms.IntegerField and not field.localize:
+        decimal = re.compile(field.re_decimal.pattern)
+        lowest = [v.limit_value for v in field.validators if type(v) is MinValueValidator]
+        highest = [v.limit_value for v in field.validators if type(v) is MaxValueValidator]
+        others = [v for v in field.validators if type(v) not in (MinValueValidator, MaxValueValidator)]
+
+        def clean_integer(value):
+            if value in field.empty_values:
+                if field.required:
+                    raise _UnsureError
+                return None
+            number = int(decimal.sub("", str(value)))  # ValueError: left to the form
+            if any(number < limit for limit in lowest) or any(number > limit for limit in highest):
+                raise _UnsureError
+            for validator in others:
+                validator(number)
+            return number
+
+        return clean_integer
+    if type(field) is forms.CharField:
+        limit = field.max_length
+        builtin = MaxLengthValidator | ProhibitNullCharactersValidator
+        others = [v for v in field.validators if not isinstance(v, builtin)]
+
+        def clean_text(value):
+            if value not in field.empty_values:
+                value = str(value)
+                if field.strip:
+                    value = value.strip()
+            if value in field.empty_values:
+                if field.required:
+                    raise _UnsureError
+                return field.empty_value
+            if (limit is not None and len(value) > limit) or "\x00" in value:
+                raise _UnsureError
+            for validator in others:
+                validator(value)
+            return value
+
+        return clean_text
+    if isinstance(field, forms.DateField):
+        parsed: dict[str, object] = {}
+
+        def clean_date(value):
+            if not isinstance(value, str) or value in field.empty_values:
+                return field.clean(value)
+            if value not in parsed:
+                parsed[value] = field.clean(value)
+            return parsed[value]
+
+        return clean_date
+    return field.clean
+
+
+def _value_from(widget: forms.Widget) -> Callable | None:
+    """The widget's ``value_from_datadict``, or ``None`` where it is ``data.get(name)``."""
+    single = type(widget).value_from_datadict is forms.Widget.value_from_datadict or (
+        isinstance(widget, forms.widgets.ChoiceWidget)
+        and not widget.allow_multiple_selected
+        and type(widget).value_from_datadict is forms.widgets.ChoiceWidget.value_from_datadict
+    )
+    return None if single else widget.value_from_datadict
+
+
+class FastRowCheck:
+    """``RefugeeImportRowForm``'s own fields and clean methods, without the bound form.
+
+    ``clean(data)`` returns exactly the form's ``profile_data()`` for a row it finds valid
+    and ``None`` for anything else (the caller then runs the form, which gives the errors).
+    The steps are the form's (Django's ``full_clean``): each field's value from its widget,
+    the field's ``clean``, the form's ``clean_<field>``, then the form's ``clean``; none of
+    the rules is written here.
+    """
+
+    def __init__(self, form: RefugeeImportRowForm):
+        self.form = form
+        self.plan = [
+            (name, _value_from(f.widget), _fast_clean(f), getattr(form, f"clean_{name}", None))
+            for name, f in form.fields.items()
+        ]
+
+    def clean(self, data: dict) -> dict | None:
+        form = self.form
+        form.cleaned_data = cleaned = {}
+        form._errors = ErrorDict()
+        files, get = form.files, data.get
+        try:
+            for name, value_from, clean_field, clean_method in self.plan:
+                cleaned[name] = clean_field(get(name) if value_from is None else value_from(data, files, name))
+                if clean_method is not None:
+                    cleaned[name] = clean_method()
+            result = form.clean()
+            if form._errors:
+                return None
+            if result is not None:
+                form.cleaned_data = result
+            return form.profile_data()
+        except (ValidationError, _UnsureError, KeyError, ValueError, TypeError):
+            return None
+        finally:
+            form._errors = None  # the form is re-bound for the next row
+
+
+def row_checkers(*, user: User, existing_numbers: set[str]) -> tuple[RefugeeImportRowForm, FastRowCheck]:
+    """The row form (errors, unusual rows) and its fast path, with the lookups they share."""
+    cities: dict = {}
+    for city in City.objects.select_related("region"):
+        for key in (city.slug, city.name_fr, city.name_ar, city.name_en):
+            cities[key.strip().lower()] = city
+    offices = {o.code.lower(): o for o in Office.objects.all()}
+    # One form for the whole file, re-bound for each row: building a form copies its
+    # fields (250 countries...), which would dominate the time of a big import.
+    form = RefugeeImportRowForm(data={}, user=user, cities=cities, offices=offices, existing_numbers=existing_numbers)
+    return form, FastRowCheck(form)
+
+
+def check_rows(*, user: User, header: list[str], rows: list[list[str]]) -> list[RowResult]:
+    """Every row through the rules: its cleaned data, or its errors (column label, message)."""
+    col = header.index("unhcr_individual_number")
+    numbers = {normalise_unhcr_number(r[col]) for r in rows if len(r) > col}
+    existing = set(
+        Refugee.objects.filter(unhcr_individual_number__in=numbers).values_list("unhcr_individual_number", flat=True)
+    )
+    form, fast = row_checkers(user=user, existing_numbers=existing)
+    seen: dict[str, int] = {}
+    results: list[RowResult] = []
+    for n, row in enumerate(rows, start=2):
+        values, data = row_data(header, row)
+        result = RowResult(line=n, values=values)
+        cleaned = fast.clean(data)
+        if cleaned is None:
+            form.data, form._errors = data, None
+            if form.is_valid():
+                cleaned = form.profile_data()
+        if cleaned is not None:
+            result.data = cleaned
+            number = cleaned["unhcr_individual_number"]
+            if number in seen:
+                result.errors.append(
+                    (
+                        str(form.fields["unhcr_individual_number"].label),
+                        gettext("The same UNHCR number is already on line %(line)s.") % {"line": seen[number]},
+                    )
+                )
+            seen.setdefault(number, n)
+        else:
+            for name, errors in form.errors.items():
+                label = str(form.fields[name].label) if name in form.fields else gettext("Row")
+                for error in errors:
+                    result.errors.append((label, str(error)))
+        results.append(result)
+    return results
