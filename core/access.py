@@ -55,6 +55,16 @@ def case_scope(user) -> Scope:
     raise PermissionDenied
 
 
+def reaches(user, office_id: int | None) -> bool:
+    """Whether the user's case scope covers the office ``office_id`` (``False`` for a role
+    without one): the object-level form of :func:`restrict`, for the predicates."""
+    try:
+        scope = case_scope(user)
+    except PermissionDenied:
+        return False
+    return scope is Scope.ALL or (scope is Scope.OFFICE and office_id == user.office_id)
+
+
 def office_q(user, office_path: str = "office") -> Q:
     """The scope as a ``Q`` on ``office_path`` (for an ``EXISTS`` or an ``OR`` with another grant)."""
     scope = case_scope(user)
@@ -80,10 +90,11 @@ def restrict(queryset: QuerySet, user, *, office_path: str = "office") -> QueryS
     return queryset.filter(**{f"{office_path}_id": user.office_id})
 
 
-def require(allowed: bool) -> None:
-    """Refuse (``PermissionDenied``) unless a predicate allowed the action."""
+def require(allowed: bool, reason: str = "") -> None:
+    """Refuse (``PermissionDenied``, with ``reason`` when the user should read why) unless a
+    predicate allowed the action."""
     if not allowed:
-        raise PermissionDenied
+        raise PermissionDenied(reason)
 
 
 def get_or_404(queryset: QuerySet, pk) -> Model:

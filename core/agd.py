@@ -17,21 +17,6 @@ UNKNOWN_AGE = "unknown"
 AGE_BRACKET_CHOICES = [(key, label) for key, label, _lo, _hi in AGE_BRACKETS] + [(UNKNOWN_AGE, _("unknown"))]
 
 
-def age_on(birth_date: date | None, on: date) -> int | None:
-    if birth_date is None:
-        return None
-    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
-
-
-def age_bracket(age: int | None) -> str:
-    if age is None or age < 0:
-        return UNKNOWN_AGE
-    for key, _label, lo, hi in AGE_BRACKETS:
-        if age >= lo and (hi is None or age <= hi):
-            return key
-    return UNKNOWN_AGE
-
-
 def birth_date_range_for_bracket(key: str, on: date) -> tuple[date | None, date | None]:
     """(earliest, latest) birth dates of people whose age on ``on`` is in the bracket."""
     for k, _label, lo, hi in AGE_BRACKETS:

@@ -12,11 +12,10 @@ through the ``require_*`` functions: ``PermissionDenied`` with the reason) and t
 templates (the views hand the predicates' answers to them).
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
-from core.access import Scope, case_scope, get_or_404, require, restrict
+from core.access import get_or_404, reaches, require, restrict
 from core.roles import is_manager, is_staff_member
 from funding.models import Disbursement, FollowUpVisit, FundingAgreement, Grant, VisitPhoto
 
@@ -73,15 +72,6 @@ def agreements_visible_to(user) -> QuerySet[FundingAgreement]:
 # --- Who may act ---------------------------------------------------------------------
 
 
-def _in_scope(user, office_id: int | None) -> bool:
-    """A caseworker of ``office_id`` or a programme manager (``core.access.case_scope``)."""
-    try:
-        scope = case_scope(user)
-    except PermissionDenied:
-        return False
-    return scope is Scope.ALL or (scope is Scope.OFFICE and office_id == user.office_id)
-
-
 def can_award_grant(user) -> bool:
     """Grants are awarded by programme managers."""
     return is_manager(user)
@@ -94,12 +84,12 @@ def can_see_agreements(user) -> bool:
 
 def can_record_disbursement(user, grant: Grant) -> bool:
     """A payment is recorded by a caseworker of the project's office or a programme manager."""
-    return _in_scope(user, grant.project.office_id)
+    return reaches(user, grant.project.office_id)
 
 
 def can_reverse_disbursement(user, entry: Disbursement) -> bool:
     """A reversal is recorded like a payment: staff of the project's office, or a manager."""
-    return _in_scope(user, entry.grant.project.office_id)
+    return reaches(user, entry.grant.project.office_id)
 
 
 def can_decide_disbursements(user) -> bool:
@@ -121,20 +111,15 @@ def can_reject_disbursement(user, entry: Disbursement) -> bool:
 
 def can_record_visit(user, visit: FollowUpVisit) -> bool:
     """A visit is recorded by a caseworker of the project's office or a programme manager."""
-    return _in_scope(user, visit.project.office_id)
+    return reaches(user, visit.project.office_id)
 
 
 def can_record_extra_visit(user, project) -> bool:
     """An extra visit: the same people as a scheduled one (:func:`can_record_visit`)."""
-    return _in_scope(user, project.office_id)
+    return reaches(user, project.office_id)
 
 
 # --- Refusals with their reason (for the services) ------------------------------------
-
-
-def _refuse_unless(allowed: bool, reason: str = "") -> None:
-    if not allowed:
-        raise PermissionDenied(reason)
 
 
 def _staff_reason(user) -> str:
@@ -144,15 +129,15 @@ def _staff_reason(user) -> str:
 
 
 def require_award_grant(user) -> None:
-    _refuse_unless(can_award_grant(user), _("Only a programme manager can award a grant."))
+    require(can_award_grant(user), _("Only a programme manager can award a grant."))
 
 
 def require_record_disbursement(user, grant: Grant) -> None:
-    _refuse_unless(can_record_disbursement(user, grant), _staff_reason(user))
+    require(can_record_disbursement(user, grant), _staff_reason(user))
 
 
 def require_reverse_disbursement(user, entry: Disbursement) -> None:
-    _refuse_unless(can_reverse_disbursement(user, entry), _staff_reason(user))
+    require(can_reverse_disbursement(user, entry), _staff_reason(user))
 
 
 def require_approve_disbursement(user, entry: Disbursement) -> None:
@@ -160,7 +145,7 @@ def require_approve_disbursement(user, entry: Disbursement) -> None:
         reason = _("You recorded this entry: another programme manager must approve it.")
     else:
         reason = _("Only a programme manager can approve a ledger entry.")
-    _refuse_unless(can_approve_disbursement(user, entry), reason)
+    require(can_approve_disbursement(user, entry), reason)
 
 
 def require_reject_disbursement(user, entry: Disbursement) -> None:
@@ -168,12 +153,12 @@ def require_reject_disbursement(user, entry: Disbursement) -> None:
         reason = _("You recorded this entry: another programme manager must decide.")
     else:
         reason = _("Only a programme manager can reject a ledger entry.")
-    _refuse_unless(can_reject_disbursement(user, entry), reason)
+    require(can_reject_disbursement(user, entry), reason)
 
 
 def require_record_visit(user, visit: FollowUpVisit) -> None:
-    _refuse_unless(can_record_visit(user, visit), _staff_reason(user))
+    require(can_record_visit(user, visit), _staff_reason(user))
 
 
 def require_record_extra_visit(user, project) -> None:
-    _refuse_unless(can_record_extra_visit(user, project), _staff_reason(user))
+    require(can_record_extra_visit(user, project), _staff_reason(user))

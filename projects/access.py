@@ -17,21 +17,13 @@ A service refuses a wrong role itself with the same predicates (``core.access.re
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from core.access import Scope, case_scope, get_or_404, office_q, restrict
+from core.access import get_or_404, office_q, reaches, restrict
 from core.roles import is_committee_member, is_manager, is_staff_member
 from projects.models import AgendaItem, BusinessProject, CommitteeSitting, Session
 from refugees.access import refugees_visible_to
 from refugees.models import Refugee
 
 # --- Scopes and gates -----------------------------------------------------------------------
-
-
-def _reaches(user, office_id) -> bool:
-    """Whether the user's office scope (``core.access``) covers the office ``office_id``."""
-    if not is_staff_member(user):
-        return False
-    scope = case_scope(user)
-    return scope is Scope.ALL or (scope is Scope.OFFICE and office_id == user.office_id)
 
 
 def projects_visible_to(user) -> QuerySet[BusinessProject]:
@@ -106,7 +98,7 @@ def can_choose_office(user) -> bool:
 def can_edit_project(user, project: BusinessProject) -> bool:
     """Change the application (members, budget, study, ODCO steps) or submit it: a staff
     role whose office scope covers the project's office."""
-    return _reaches(user, project.office_id)
+    return reaches(user, project.office_id)
 
 
 def can_put_on_agenda(user, project: BusinessProject) -> bool:
@@ -123,12 +115,12 @@ def can_decide_on_project(user, project: BusinessProject) -> bool:
 def can_record_funding_progress(user, project: BusinessProject) -> bool:
     """Move a project as its funding goes (funded, operating, closed after a visit): the
     funding app's services call these for a staff user of the project's scope."""
-    return _reaches(user, project.office_id)
+    return reaches(user, project.office_id)
 
 
 def can_close_project(user, project: BusinessProject) -> bool:
     """Close a funded or operating project by hand, with its outcome: a programme manager."""
-    return is_manager(user) and _reaches(user, project.office_id)
+    return is_manager(user) and reaches(user, project.office_id)
 
 
 def can_manage_sessions(user) -> bool:
@@ -138,7 +130,7 @@ def can_manage_sessions(user) -> bool:
 
 def can_edit_session(user, session: Session) -> bool:
     """Change a session or its attendance: a staff role whose scope covers its office."""
-    return _reaches(user, session.office_id)
+    return reaches(user, session.office_id)
 
 
 def can_manage_sittings(user) -> bool:

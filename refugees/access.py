@@ -14,7 +14,7 @@ They read the user's roles (cached on the user) and the object's office id: no q
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from core.access import Scope, case_scope, get_or_404, restrict
+from core.access import Scope, case_scope, get_or_404, reaches, restrict
 from core.roles import is_manager
 from refugees.models import Refugee
 
@@ -42,21 +42,16 @@ def _scope(user) -> Scope | None:
         return None
 
 
-def _reaches(user, office_id, scope: Scope | None) -> bool:
-    return scope is Scope.ALL or (scope is Scope.OFFICE and office_id == user.office_id)
-
-
 def can_view_refugee(user, refugee: Refugee) -> bool:
     """See the profile (and have the opening logged)."""
-    return _reaches(user, refugee.office_id, _scope(user))
+    return reaches(user, refugee.office_id)
 
 
 def can_register_refugee(user, office=None) -> bool:
     """Register a person, into ``office`` when given: a manager anywhere, a caseworker in their own office."""
-    scope = _scope(user)
     if office is None:
-        return scope in (Scope.ALL, Scope.OFFICE)
-    return _reaches(user, getattr(office, "pk", office), scope)
+        return _scope(user) in (Scope.ALL, Scope.OFFICE)
+    return reaches(user, getattr(office, "pk", office))
 
 
 def can_edit_refugee(user, refugee: Refugee) -> bool:
