@@ -181,11 +181,12 @@ def _choice_values(field: forms.ChoiceField) -> set[str]:
 
 
 def _fast_clean(field: forms.Field) -> Callable:
-    """``field.clean`` itself, or where it is slow a quicker equivalent that raises ``_UnsureError``
-    rather than differ: the choice fields compare against a set instead of walking their
-    choices, the look-ups look up, the text and integer fields test their own limits without the validator calls, the
-    date fields remember the dates already parsed (a file repeats them). Django's semantics
-    of each kind of field, with the field's own parameters: no rule of ours."""
+    """``field.clean`` itself, or where it is slow a quicker equivalent that raises
+    ``_UnsureError`` rather than differ: the choice fields compare against a set instead of
+    walking their choices, the look-ups look up, the text and integer fields test their own
+    limits without the validator calls, the date fields remember the dates already parsed (a
+    file repeats them). Django's semantics of each kind of field, with the field's own
+    parameters: no rule of ours."""
     if isinstance(field, forms.MultipleChoiceField):
         valid = _choice_values(field)
 
