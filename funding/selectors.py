@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from core.access import restrict
 from core.money import money
 from funding.models import (
     BusinessStatus,
@@ -42,6 +43,7 @@ from funding.models import (
     GrantFunding,
     Tranche,
 )
+from projects.models import BusinessProject
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=16, decimal_places=2))
 APPROVED = Disbursement.Status.APPROVED
@@ -147,6 +149,19 @@ def grant_list(grants: QuerySet[Grant], params) -> QuerySet[Grant]:
     return grants_with_paid(filtered).order_by("-awarded_on", "-pk")
 
 
+def projects_to_fund(user) -> QuerySet:
+    """The projects a grant can be awarded to, in the user's scope (the award form's choices)."""
+    return restrict(BusinessProject.objects.select_related("office"), user).order_by("reference")
+
+
+def entry_sent_before(*, key: str, grant: Grant | None = None, reverses: Disbursement | None = None):
+    """The ledger entry already recorded under this form's idempotency key (a double submit), if any."""
+    if not key:
+        return None
+    lookup = {"grant": grant} if grant is not None else {"reverses": reverses}
+    return Disbursement.objects.filter(idempotency_key=key, **lookup).first()
+
+
 def grant_visits(grant: Grant) -> list[FollowUpVisit]:
     """The follow-up visits of the grant's project, by due date."""
     return list(
@@ -214,8 +229,6 @@ def survival_rows() -> QuerySet:
     """For each financed project: first approved payment, last visit that saw it operating,
     and the visit that found it closed. ``months_survived`` is computed by reports from
     (closed_on or last_operating_on) - first_paid_on."""
-    from projects.models import BusinessProject
-
     first_paid = (
         Disbursement.objects.filter(grant__project=OuterRef("pk"), kind="payment", status=APPROVED)
         .values("grant__project")

@@ -28,7 +28,6 @@ from funding.forms import (
     VisitForm,
 )
 from funding.models import Disbursement, FollowUpVisit, Grant
-from projects.models import BusinessProject
 
 
 def _entry_url(entry: Disbursement) -> str:
@@ -79,7 +78,7 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def grant_create(request: HttpRequest) -> HttpResponse:
     require(access.can_award_grant(request.user))
-    projects = BusinessProject.objects.select_related("office").order_by("reference")
+    projects = selectors.projects_to_fund(request.user)
     initial = {}
     if request.GET.get("project"):
         initial["project"] = request.GET["project"]
@@ -126,7 +125,7 @@ def disbursement_create(request: HttpRequest, pk: int) -> HttpResponse:
     grant = access.grant_for_user(request.user, pk)
     if request.method == "POST":
         key = request.POST.get("idempotency_key", "")
-        existing = Disbursement.objects.filter(idempotency_key=key, grant=grant).first() if key else None
+        existing = selectors.entry_sent_before(key=key, grant=grant)
         if existing is not None:
             messages.info(request, _("This payment was already recorded."))
             return redirect(_entry_url(existing))
@@ -161,7 +160,7 @@ def disbursement_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     original = access.disbursement_for_user(request.user, pk)
     if request.method == "POST":
         key = request.POST.get("idempotency_key", "")
-        existing = Disbursement.objects.filter(idempotency_key=key, reverses=original).first() if key else None
+        existing = selectors.entry_sent_before(key=key, reverses=original)
         if existing is not None:
             return redirect(_entry_url(existing))
     form = ReversalForm(request.POST or None)

@@ -15,7 +15,7 @@ from core.models import PartnerOrganisation
 from core.roles import is_manager
 from refugees.access import refugees_visible_to
 from refugees.filters import SORTS, RefugeeFilter
-from refugees.models import Consent, Refugee
+from refugees.models import Consent, DuplicateConfirmation, Refugee
 from refugees.names import name_key, trigrams
 
 # pg_trgm similarity above which two normalised names are "similar".
@@ -257,3 +257,25 @@ def refugee_list_page(*, user, params, per_page: int) -> tuple[RefugeeFilter, Pa
             result = result.order_by(*(f"-{k}" if desc else k for k in NAME_KEYS))
         paginator.object_list = result
     return filterset, paginator.get_page(params.get("page"))
+
+
+def duplicate_candidates(user, *, data: dict, refugee: Refugee | None) -> list[dict]:
+    """The registry's probable duplicates of a profile form's names and birth date (the
+    pairs already confirmed different left out), each flagged whether ``user`` may open it."""
+    probe = probe_for(
+        first_name_latin=data.get("first_name_latin", ""),
+        last_name_latin=data.get("last_name_latin", ""),
+        first_name_ar=data.get("first_name_ar", ""),
+        last_name_ar=data.get("last_name_ar", ""),
+        date_of_birth=data.get("date_of_birth"),
+        birth_year=data.get("birth_year"),
+        exclude_pk=refugee.pk if refugee else None,
+    )
+    confirmed = (
+        set(DuplicateConfirmation.objects.filter(refugee=refugee).values_list("other_id", flat=True))
+        if refugee
+        else set()
+    )
+    found = probable_duplicates(probe, confirmed=confirmed)
+    visible = set(refugees_visible_to(user).filter(pk__in=[c.pk for c in found]).values_list("pk", flat=True))
+    return [{"refugee": c, "visible": c.pk in visible} for c in found]

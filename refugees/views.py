@@ -38,8 +38,8 @@ from refugees.forms import (
     NoteForm,
     RefugeeForm,
 )
-from refugees.models import DuplicateConfirmation, Refugee
-from refugees.selectors import probable_duplicates, probe_for, refugee_list_page, refugees_sharing_with
+from refugees.models import Refugee
+from refugees.selectors import duplicate_candidates, refugee_list_page, refugees_sharing_with
 from refugees.timeline import profile_consents, refugee_changes, related_changes, share_queries
 
 
@@ -79,32 +79,11 @@ def refugee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "refugees/detail.html", context)
 
 
-def _candidates_for(request: HttpRequest, form: RefugeeForm, refugee: Refugee | None) -> list[dict]:
-    data = form.cleaned_data
-    probe = probe_for(
-        first_name_latin=data.get("first_name_latin", ""),
-        last_name_latin=data.get("last_name_latin", ""),
-        first_name_ar=data.get("first_name_ar", ""),
-        last_name_ar=data.get("last_name_ar", ""),
-        date_of_birth=data.get("date_of_birth"),
-        birth_year=data.get("birth_year"),
-        exclude_pk=refugee.pk if refugee else None,
-    )
-    confirmed = (
-        set(DuplicateConfirmation.objects.filter(refugee=refugee).values_list("other_id", flat=True))
-        if refugee
-        else set()
-    )
-    found = probable_duplicates(probe, confirmed=confirmed)
-    visible = set(refugees_visible_to(request.user).filter(pk__in=[c.pk for c in found]).values_list("pk", flat=True))
-    return [{"refugee": c, "visible": c.pk in visible} for c in found]
-
-
 def _profile_form(request: HttpRequest, refugee: Refugee | None) -> HttpResponse:
     form = RefugeeForm(request.POST or None, instance=refugee, user=request.user)
     candidates: list[dict] = []
     if request.method == "POST" and form.is_valid():
-        candidates = _candidates_for(request, form, refugee)
+        candidates = duplicate_candidates(request.user, data=form.cleaned_data, refugee=refugee)
         ids = {c["refugee"].pk for c in candidates}
         confirmed = form.cleaned_data["confirm_different"] and ids <= set(form.cleaned_data["duplicate_ids"])
         if not candidates or confirmed:
