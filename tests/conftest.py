@@ -38,6 +38,13 @@ _redis_db_per_xdist_process()
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Every factory user gets a password: hash it cheaply (no test is about the hasher;
+    production keeps Django's default)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with an empty cache (the dashboard caches per data version, and
     a rolled-back test's records must not be served to the next one)."""

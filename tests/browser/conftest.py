@@ -40,12 +40,6 @@ DEFAULT_TIMEOUT_MS = 10_000
 _screenshot_folders: list[Path] = []
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The journeys log in through the real form many times: hash cheaply."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="session")
 def browser(django_db_setup, django_db_blocker):
     if not Path(CHROMIUM).exists():

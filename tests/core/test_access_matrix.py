@@ -247,12 +247,6 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """A dozen users per identity: hash their passwords cheaply (the hasher is not under test)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(
     settings, tmp_path, office_rabat, office_oujda, caseworker, manager, manager2, committee_member, committee_chair

@@ -22,12 +22,6 @@ def historical_demo(db):
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Factories set a password on every user; a fast hasher keeps these tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def private_media(settings, tmp_path):
     """Report files go to a fresh directory per test (the storage caches its location)."""
     from core.storage import private_storage
