@@ -30,7 +30,19 @@ MAX_QUANTITY = Decimal("10000")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SessionForm(forms.ModelForm):
+class OfficeOfTheUserMixin:
+    """A record created by someone who may not choose its office (a caseworker) goes to
+    their own office; one with no office is refused with a form-wide error."""
+
+    def _office_of_the_user(self, data: dict) -> None:
+        if self.instance.pk or "office" in self.fields:
+            return
+        data["office"] = self.user.office
+        if data["office"] is None:
+            self.add_error(None, _("You have no office: ask an administrator."))
+
+
+class SessionForm(OfficeOfTheUserMixin, forms.ModelForm):
     class Meta:
         model = Session
         fields = [
@@ -59,21 +71,28 @@ class SessionForm(forms.ModelForm):
             self.add_error("training_topic", _("Choose the training topic."))
         if data.get("kind") == Session.Kind.AWARENESS:
             data["training_topic"] = ""
+        self._office_of_the_user(data)
         return data
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(OfficeOfTheUserMixin, forms.ModelForm):
     class Meta:
         model = BusinessProject
         fields = ["title", "activity", "sector", "legal_form", "city", "office", "own_contribution"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         if not can_choose_office(user):
             del self.fields["office"]
         field = self.fields["own_contribution"]
         field.min_value = Decimal(0)
         field.validators += [MinValueValidator(Decimal(0)), MaxValueValidator(MAX_UNIT_COST * 10)]
+
+    def clean(self):
+        data = super().clean()
+        self._office_of_the_user(data)
+        return data
 
     def clean_own_contribution(self):
         value = self.cleaned_data["own_contribution"]

@@ -46,18 +46,13 @@ def project_create(request: HttpRequest) -> HttpResponse:
     require(access.can_edit_projects(request.user))
     form = ProjectForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.setdefault("office", request.user.office)
-        if data["office"] is None:
-            form.add_error(None, _("You have no office: ask an administrator."))
+        try:
+            project = services.project_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         else:
-            try:
-                project = services.project_create(by=request.user, **data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Project %(reference)s created.") % {"reference": project.reference})
-                return redirect("projects:detail", pk=project.pk)
+            messages.success(request, _("Project %(reference)s created.") % {"reference": project.reference})
+            return redirect("projects:detail", pk=project.pk)
     return render(request, "projects/project_form.html", {"form": form})
 
 

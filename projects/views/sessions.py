@@ -32,18 +32,13 @@ def session_create(request: HttpRequest) -> HttpResponse:
     require(access.can_manage_sessions(request.user))
     form = SessionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data.setdefault("office", request.user.office)
-        if data["office"] is None:
-            form.add_error(None, _("You have no office: ask an administrator."))
+        try:
+            session = services.session_create(by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         else:
-            try:
-                session = services.session_create(by=request.user, **data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Session recorded."))
-                return redirect("projects:session_detail", pk=session.pk)
+            messages.success(request, _("Session recorded."))
+            return redirect("projects:session_detail", pk=session.pk)
     return render(request, "projects/session_form.html", {"form": form})
 
 
