@@ -22,10 +22,10 @@ class AnapecReport(ReportGenerator):
         *JOBS,
     )
 
-    def tables(self, start, end, partner, lang, figures):
+    def tables(self, start, end, partner, lang, figures, source):
         return [
             figures_table(self.indicators, figures, lang, chart=True),
-            crosstab("awareness_participants", start, end, "office", lang=lang, key="awareness_office"),
-            crosstab("people_trained", start, end, "office", lang=lang, key="trained_office"),
-            crosstab("refugees_in_financed_projects", start, end, "office", lang=lang, key="self_employment_office"),
+            crosstab(source, "awareness_participants", "office", lang=lang, key="awareness_office"),
+            crosstab(source, "people_trained", "office", lang=lang, key="trained_office"),
+            crosstab(source, "refugees_in_financed_projects", "office", lang=lang, key="self_employment_office"),
         ]

@@ -23,16 +23,14 @@ class DonorReport(ReportGenerator):
     def filters(self, partner):
         return {"donor": partner}
 
-    def tables(self, start, end, partner, lang, figures):
+    def tables(self, start, end, partner, lang, figures, source):
         return [
             figures_table(self.indicators, figures, lang, chart=True),
-            agreements_table(start, end, lang, donor=partner),
+            agreements_table(source, lang),
             crosstab(
+                source,
                 "refugees_in_financed_projects",
-                start,
-                end,
                 "office",
-                filters={"donor": partner},
                 lang=lang,
                 key="people_office",
             ),

@@ -17,13 +17,13 @@ class MinistryReport(ReportGenerator):
     languages = ("fr", "ar")
     indicators = HEADLINE
 
-    def tables(self, start, end, partner, lang, figures):
+    def tables(self, start, end, partner, lang, figures, source):
         cols = ("refugees_received", "projects_financed", "refugees_in_financed_projects")
         return [
             figures_table(HEADLINE, figures, lang, chart=True),
-            by_dimension(cols, start, end, "region", lang=lang),
-            by_dimension(cols, start, end, "city", lang=lang),
-            crosstab("refugees_received", start, end, "nationality", lang=lang, key="received_nationality"),
-            crosstab("refugees_received", start, end, "legal_status", lang=lang, key="received_legal_status"),
-            by_dimension(("cooperatives_created",), start, end, "region", lang=lang, key="cooperatives"),
+            by_dimension(source, cols, "region", lang=lang),
+            by_dimension(source, cols, "city", lang=lang),
+            crosstab(source, "refugees_received", "nationality", lang=lang, key="received_nationality"),
+            crosstab(source, "refugees_received", "legal_status", lang=lang, key="received_legal_status"),
+            by_dimension(source, ("cooperatives_created",), "region", lang=lang, key="cooperatives"),
         ]

@@ -30,7 +30,7 @@ class ProgrammeReport(ReportGenerator):
         "visits_overdue",
     )
 
-    def tables(self, start, end, partner, lang, figures):
+    def tables(self, start, end, partner, lang, figures, source):
         return [
             figures_table(HEADLINE, figures, lang, chart=True),
             figures_table(
@@ -41,12 +41,11 @@ class ProgrammeReport(ReportGenerator):
                 title=t(labels.ALL_INDICATORS, lang),
             ),
             by_dimension(
+                source,
                 ("refugees_received", "awareness_participants", "projects_financed", "refugees_in_financed_projects"),
-                start,
-                end,
                 "office",
                 lang=lang,
             ),
-            agreements_table(start, end, lang),
-            survival_table(start, end, lang),
+            agreements_table(source, lang),
+            survival_table(source, lang),
         ]

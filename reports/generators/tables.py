@@ -1,6 +1,10 @@
 """The tables the partner reports are made of: an indicator by a dimension and sex
 (``crosstab``), several indicators by one dimension (``by_dimension``), figures, survival
-and spend per agreement; and the names of a dimension's values in a language."""
+and spend per agreement; and the names of a dimension's values in a language.
+
+Every table reads its numbers from a *source*: the partner's protected publication
+(``reports.disclosure``), or the exact figures of the internal programme report. No table
+computes a figure itself."""
 
 from __future__ import annotations
 
@@ -12,11 +16,10 @@ from django_countries import countries
 from core.agd import AGE_BRACKETS, UNKNOWN_AGE
 from core.models import City, Office, PartnerOrganisation, Region
 from refugees.models import Sex
-from reports import suppression
 from reports.generators import labels
 from reports.generators.data import Table
 from reports.generators.labels import t
-from reports.indicators import SURVIVAL_MONTHS, UNKNOWN, amount_by_agreement, registry
+from reports.indicators import SURVIVAL_MONTHS, UNKNOWN, registry
 
 # Dimensions whose keys name a row of a reference table: (model, unique key field, label).
 REFERENCE_DIMENSIONS = {
@@ -57,55 +60,36 @@ SEXES = [Sex.FEMALE.value, Sex.MALE.value]
 AGE_KEYS = [k for k, *_rest in AGE_BRACKETS] + [UNKNOWN_AGE]
 
 
-def crosstab(code, start, end, row_dim, *, filters=None, row_keys=None, lang="en", title=None, key=None) -> Table:
-    """Indicator ``code`` by ``row_dim`` (rows) and sex (columns), with totals."""
-    filters = dict(filters or {})
-    indicator = registry[code]
-    per_sex = {s: indicator.compute(start, end, by=row_dim, filters={**filters, "sex": s}) for s in SEXES}
-    other = {}
-    if code in ("awareness_participants", "people_trained"):
-        # unregistered attendees (no sex recorded)
-        everyone = indicator.compute(start, end, by=row_dim, filters=filters)
-        other = {k: v - sum(per_sex[s].get(k, 0) for s in SEXES) for k, v in everyone.items()}
+def crosstab(source, code, row_dim, *, row_keys=None, lang="en", title=None, key=None) -> Table:
+    """Indicator ``code`` by ``row_dim`` (rows) and sex (columns), with totals, as
+    ``source`` (a publication, or the exact figures of an internal report) shows them."""
+    cells = source.cross(code, row_dim, "sex")
+    margin = source.margin(code, row_dim)
+    sex_margin = source.margin(code, "sex")
     keys = list(row_keys or [])
-    found = sorted({k for d in [*per_sex.values(), other] for k in d})
+    found = sorted({k for k, _s in cells} | set(margin), key=str)
     keys += [k for k in found if k not in keys]
     names = dimension_labels(row_dim, keys, lang)
     sex_labels = dimension_labels("sex", SEXES, lang)
-    has_other = any(other.values())
+    has_other = any(s == UNKNOWN for _k, s in cells)
     columns = [registry[code].label(lang), *[sex_labels[s] for s in SEXES]]
+    sexes = [*SEXES, UNKNOWN] if has_other else list(SEXES)
     if has_other:
         columns.append(t(labels.UNKNOWN, lang))
     columns.append(t(labels.TOTAL, lang))
-    grid = []
-    for k in keys:
-        cells = [int(per_sex[s].get(k, 0)) for s in SEXES]
-        if has_other:
-            cells.append(int(other.get(k, 0)))
-        grid.append(cells)
-    full = suppression.with_totals(grid) if grid else [[0] * (len(columns) - 1)]
-    rows = [[names[k], *full[n]] for n, k in enumerate(keys)]
-    rows.append([t(labels.TOTAL, lang), *full[-1]])
+    rows = [[names[k], *[cells.get((k, s), 0) for s in sexes], margin.get(k, 0)] for k in keys]
+    rows.append([t(labels.TOTAL, lang), *[sex_margin.get(s, 0) for s in sexes], source.total(code)])
     return Table(key=key or f"{code}_by_{row_dim}", title=title or columns[0], columns=columns, rows=rows, counts=True)
 
 
-def by_dimension(codes, start, end, dim, *, filters=None, lang="en", key=None, title="") -> Table:
-    """Several count indicators (columns) by one dimension (rows), with totals."""
-    results = {code: registry[code].compute(start, end, by=dim, filters=filters) for code in codes}
-    keys = sorted({k for d in results.values() for k in d})
+def by_dimension(source, codes, dim, *, lang="en", key=None, title="") -> Table:
+    """Several count indicators (columns) by one dimension (rows), with their totals."""
+    results = {code: source.margin(code, dim) for code in codes}
+    keys = sorted({k for d in results.values() for k in d}, key=str)
     names = dimension_labels(dim, keys, lang)
-    grid = [[int(results[c].get(k, 0)) for c in codes] for k in keys]
-    full = suppression.with_totals(grid) if grid else [[0] * (len(codes) + 1)]
-    columns = [
-        t(labels.DIMENSION_HEADINGS.get(dim, dim), lang),
-        *[registry[c].label(lang) for c in codes],
-        t(labels.TOTAL, lang),
-    ]
-    rows = [[names[k], *full[n]] for n, k in enumerate(keys)]
-    rows.append([t(labels.TOTAL, lang), *full[-1]])
-    # The "Total" column adds different indicators together: drop it, keep row totals only.
-    columns.pop()
-    rows = [row[:-1] for row in rows]
+    columns = [t(labels.DIMENSION_HEADINGS.get(dim, dim), lang), *[registry[c].label(lang) for c in codes]]
+    rows = [[names[k], *[results[c].get(k, 0) for c in codes]] for k in keys]
+    rows.append([t(labels.TOTAL, lang), *[source.total(c) for c in codes]])
     return Table(key=key or f"by_{dim}", title=title or columns[0], columns=columns, rows=rows, counts=True)
 
 
@@ -120,29 +104,35 @@ def figures_table(codes, figures, lang, *, key="headline", title=None, chart=Fal
     )
 
 
-def survival_table(start, end, lang, filters=None) -> Table:
+def survival_table(source, lang) -> Table:
     rows = []
     for m in SURVIVAL_MONTHS:
-        visited = registry[f"visited_{m}m"].compute(start, end, filters=filters)
-        operating = registry[f"operating_{m}m"].compute(start, end, filters=filters)
-        rate = registry[f"survival_rate_{m}m"].compute(start, end, filters=filters)
-        rows.append([m, visited, operating, _plain(rate, "percent") if rate is not None else ""])
+        rate = source.rate(m)
+        rows.append(
+            [
+                m,
+                source.total(f"visited_{m}m"),
+                source.total(f"operating_{m}m"),
+                _plain(rate, "percent") if rate is not None else "",
+            ]
+        )
     headings = (labels.MONTHS_AFTER_FUNDING, labels.VISITED, labels.OPERATING, labels.SURVIVAL_RATE)
     columns = [t(text, lang) for text in headings]
     title = t(labels.BUSINESS_SURVIVAL, lang)
     return Table(key="survival", title=title, columns=columns, rows=rows)
 
 
-def agreements_table(start, end, lang, donor=None) -> Table:
+def agreements_table(source, lang) -> Table:
     rows = []
-    for r in amount_by_agreement(start, end, {"donor": donor} if donor else None):
-        used = (Decimal(100) * r["amount_currency"] / r["agreement_amount"]).quantize(TENTH)
+    for r in source.agreements():
+        spent = r["amount_currency"]
+        used = (Decimal(100) * spent / r["agreement_amount"]).quantize(TENTH) if isinstance(spent, Decimal) else spent
         rows.append(
             [
                 r["agreement"],
                 r["currency"],
                 _plain(r["agreement_amount"]),
-                _plain(r["amount_currency"]),
+                _plain(spent),
                 _plain(r["amount_mad"]),
                 _plain(used, "percent"),
             ]

@@ -22,14 +22,13 @@ class UNHCRReport(ReportGenerator):
         *SURVIVAL,
     )
 
-    def tables(self, start, end, partner, lang, figures):
+    def tables(self, start, end, partner, lang, figures, source):
         agd = labels.BY_AGE_AND_SEX
         return [
             figures_table(HEADLINE, figures, lang, chart=True),
             crosstab(
+                source,
                 "refugees_received",
-                start,
-                end,
                 "age",
                 row_keys=AGE_KEYS,
                 lang=lang,
@@ -37,19 +36,16 @@ class UNHCRReport(ReportGenerator):
                 title=f"{registry['refugees_received'].label(lang)} {t(agd, lang)}",
             ),
             crosstab(
+                source,
                 "refugees_in_financed_projects",
-                start,
-                end,
                 "age",
                 row_keys=AGE_KEYS,
                 lang=lang,
                 key="financed_agd",
                 title=f"{registry['refugees_in_financed_projects'].label(lang)} {t(agd, lang)}",
             ),
-            crosstab("refugees_in_financed_projects", start, end, "nationality", lang=lang, key="financed_nationality"),
-            crosstab(
-                "refugees_in_financed_projects", start, end, "legal_status", lang=lang, key="financed_legal_status"
-            ),
+            crosstab(source, "refugees_in_financed_projects", "nationality", lang=lang, key="financed_nationality"),
+            crosstab(source, "refugees_in_financed_projects", "legal_status", lang=lang, key="financed_legal_status"),
             figures_table(
                 (
                     "projects_financed",
@@ -62,5 +58,5 @@ class UNHCRReport(ReportGenerator):
                 key="livelihoods",
                 title=t(labels.SELF_RELIANCE, lang),
             ),
-            survival_table(start, end, lang),
+            survival_table(source, lang),
         ]

@@ -10,12 +10,11 @@ import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 from openpyxl import load_workbook
 
-from reports.generators import ReportGenerator, Table, reports
+from reports.generators import reports
 from reports.indicators import HEADLINE
 from reports.rendering import jsonable, to_html
 from reports.selectors import disbursements_by_donor, report_run_changes
 from reports.services import build_report_bytes
-from reports.suppression import HIDDEN, SMALL
 from tests.factories.reports import agreement, done_run, financed_project, pay, visit
 
 pytestmark = pytest.mark.django_db
@@ -90,20 +89,6 @@ def test_it_writes_the_exact_amount_in_csv_and_two_decimals_in_the_pdf(disbursed
     assert ["Amount disbursed (MAD)", "5022800.00"] in rows
     html = to_html(reports["programme"].build(S, E, lang="en"))
     assert "<td>5,022,800.00</td>" in html
-
-
-def test_it_hides_a_decimal_amount_or_rate_next_to_a_small_count():
-    table = Table(
-        key="t",
-        title="t",
-        columns=["", "n", "amount", "rate", "old"],
-        rows=[["a", 3, Decimal("12.50"), Decimal("40.0"), 1.5], ["b", 9, Decimal("7.25"), Decimal("50.0"), 2.5]],
-    )
-    ReportGenerator._suppress(table)
-    assert table.rows == [
-        ["a", SMALL, HIDDEN, HIDDEN, HIDDEN],
-        ["b", 9, Decimal("7.25"), Decimal("50.0"), 2.5],
-    ]
 
 
 def test_it_diffs_stored_amounts_between_versions_exactly():
