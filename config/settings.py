@@ -241,6 +241,9 @@ COUNTRIES_FIRST_REPEAT = False
 SANAD_COOPERATIVE_MIN_MEMBERS = env_int("SANAD_COOPERATIVE_MIN_MEMBERS", 5)
 SANAD_VISIT_SCHEDULE_MONTHS = [int(m) for m in env_list("SANAD_VISIT_SCHEDULE_MONTHS", ["1", "3", "6", "12", "24"])]
 SANAD_SMALL_CELL_THRESHOLD = 5
+# Each partner organisation's reporting calendar (reports.disclosure.calendar): "code:year",
+# "code:quarter" or "code:month", comma-separated; "*:quarter" sets the default (a year).
+SANAD_PARTNER_PERIODS = dict(item.split(":", 1) for item in env_list("SANAD_PARTNER_PERIODS", []) if ":" in item)
 
 # --- Security -------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -155,13 +155,13 @@ def seed(*, stdout=None, options: dict | None = None) -> None:
 
 
 def _signed_off_report(stdout) -> None:
-    """The UNHCR report of the EU period, signed off by the manager, and a newer version."""
+    """The UNHCR report of 2019 (a year of UNHCR's calendar), signed off by the manager, and a newer version."""
     from reports.models import ReportRun
     from reports.services import report_run_build, report_run_request, report_run_sign_off
 
     manager = User.objects.filter(username="manager").first()
     unhcr = PartnerOrganisation.objects.filter(code="unhcr").first()
-    start, end = datetime.date(2018, 2, 1), datetime.date(2020, 1, 31)
+    start, end = datetime.date(2019, 1, 1), datetime.date(2019, 12, 31)
     if manager is None or unhcr is None:
         return
     if ReportRun.objects.filter(code="unhcr", partner=unhcr, period_start=start, period_end=end).exists():
@@ -175,7 +175,7 @@ def _signed_off_report(stdout) -> None:
         if version == 1:
             report_run_sign_off(run=run, by=manager)
     if stdout is not None:
-        stdout.write("reports: UNHCR report 2018-2020 signed off (version 1) with a newer version 2")
+        stdout.write("reports: UNHCR report 2019 signed off (version 1) with a newer version 2")
 
 
 def _bench_dataset():

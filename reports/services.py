@@ -24,6 +24,8 @@ from core.models import PartnerOrganisation, User
 from core.roles import Role, has_role
 from core.tasks import enqueue as send_task
 from reports.access import can_request_report, can_sign_off
+from reports.disclosure import calendar
+from reports.disclosure.partners import check_period, publication_for
 from reports.generators import reports
 from reports.models import ReportRun
 from reports.rendering import jsonable, render
@@ -52,8 +54,13 @@ def build_report_data(*, code: str, start, end, lang: str | None = None, partner
     if partner is None and len(generator.audience) == 1:
         partner = generator.audience[0]
     lang = lang or generator.default_language
+    source = None
+    if not generator.internal:
+        # Every partner figure comes from the partner's whole publication (its dashboard,
+        # home panel and every report meant for it), protected as one linked set.
+        source = publication_for(PartnerOrganisation.objects.get(code=partner), start, end)
     with translation.override(lang):
-        return generator.build(start, end, partner=partner, lang=lang)
+        return generator.build(start, end, partner=partner, lang=lang, source=source)
 
 
 @transaction.atomic
@@ -89,6 +96,8 @@ def report_run_request(
         require(can_request_report(by, code, partner))
     if end < start:
         raise ValidationError(_("The period ends before it starts."))
+    if partner is not None:
+        check_period(partner, start, end)
     # Lock the versions of this report and period so two requests get two numbers.
     same = ReportRun.objects.select_for_update().filter(code=code, partner=partner, period_start=start, period_end=end)
     version = (same.aggregate(v=Max("version"))["v"] or 0) + 1
@@ -204,23 +213,18 @@ def report_run_sign_off(*, run: ReportRun, by: User) -> ReportRun:
     return run
 
 
-def previous_quarter(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    first_month = 3 * ((today.month - 1) // 3) + 1
-    this_quarter = datetime.date(today.year, first_month, 1)
-    end = this_quarter - datetime.timedelta(days=1)
-    start = datetime.date(end.year, 3 * ((end.month - 1) // 3) + 1, 1)
-    return start, end
-
-
-def report_runs_schedule_quarter(*, today: datetime.date | None = None) -> list[ReportRun]:
-    """Request every partner report for the last quarter (once: a second call does nothing)."""
-    start, end = previous_quarter(today or timezone.localdate())
+def report_runs_schedule_periods(*, today: datetime.date | None = None) -> list[ReportRun]:
+    """Request every partner report for the partner's last complete period (a quarter, a
+    year ... ``reports.disclosure.calendar``), once: a second call does nothing."""
+    today = today or timezone.localdate()
     created = []
     for generator in reports.all():
         for code in generator.audience:
             partner = PartnerOrganisation.objects.filter(code=code).first()
             if partner is None:
                 continue
+            period = calendar.latest_complete(calendar.granularity_of(code), today=today)
+            start, end = period.start, period.end
             if ReportRun.objects.filter(
                 code=generator.code, partner=partner, period_start=start, period_end=end
             ).exists():

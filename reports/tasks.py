@@ -25,7 +25,7 @@ def requeue_pending_runs() -> int:
 
 @shared_task(name="reports.tasks.schedule_quarterly_runs")
 def schedule_quarterly_runs() -> int:
-    return len(services.report_runs_schedule_quarter())
+    return len(services.report_runs_schedule_periods())
 
 
 @shared_task(name="reports.tasks.notify_partner_officers")
