@@ -71,11 +71,12 @@ def report_run_to_sign_off(user, pk: int) -> ReportRun:
 
 
 def dashboard_scope(user) -> dict:
-    """The dashboard's fixed filters and whether counts are suppressed, for this user."""
+    """The dashboard's fixed filters and whether counts are suppressed, for this user; a
+    partner officer's dashboard is read from the partner's publication (``reports.disclosure``)."""
     if is_manager(user):
-        return {"filters": {}, "suppressed": False, "donor": None}
+        return {"filters": {}, "suppressed": False, "donor": None, "partner": None}
     if _partner_officer_with_organisation(user):
         partner = user.partner_organisation
         donor = partner.code if partner.kind == partner.Kind.DONOR else None
-        return {"filters": {"donor": donor} if donor else {}, "suppressed": True, "donor": donor}
+        return {"filters": {"donor": donor} if donor else {}, "suppressed": True, "donor": donor, "partner": partner}
     raise PermissionDenied

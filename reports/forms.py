@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Office, PartnerOrganisation, Region
 from core.roles import is_manager
+from reports.disclosure.partners import check_period
 from reports.generators import reports
 from reports.models import ReportRun
 
@@ -60,6 +61,11 @@ class ReportRunForm(forms.Form):
                 self.add_error("partner", _("The internal programme report has no partner."))
             if code in reports and data.get("language") not in reports[code].languages:
                 self.add_error("language", _("This report is not available in that language."))
+            if generator.audience and partner is not None and start and end and not self.errors:
+                try:
+                    check_period(partner, start, end)
+                except forms.ValidationError as exc:
+                    self.add_error("start", exc)
         return data
 
 
@@ -101,3 +107,21 @@ class DashboardFilterForm(forms.Form):
             "sex": data.get("sex") or None,
             "nationality": data.get("nationality") or None,
         }
+
+
+class PartnerDashboardForm(forms.Form):
+    """A partner's dashboard: one complete period of its calendar and at most one filter,
+    the combinations its figures were protected for (``reports.disclosure``)."""
+
+    period = forms.ChoiceField(label=_("Period"))
+    show = forms.ChoiceField(label=_("Show"), required=False)
+
+    def __init__(self, *args, periods, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [(p.key, p.label()) for p in periods]
+        self.fields["show"].choices = [("", _("Everyone")), *[(str(h), opts) for h, opts in choices if opts]]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+    def show_choice(self) -> str:
+        return self.cleaned_data.get("show") or "" if self.is_valid() else ""

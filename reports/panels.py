@@ -1,23 +1,16 @@
-"""The partner officer's home panel: the programme's headline figures, suppressed.
-
-The figures come from the same cached, facts-backed path as the dashboard
-(``selectors.headline_figures``), not from a fresh pass over the ledger on every load.
-"""
-
-import datetime
-
-from django.utils import timezone
+"""The partner officer's home panel: the headline figures of the partner's last complete
+period, read from its protected publication (``reports.disclosure.dashboard``), cached per
+data version like the dashboard."""
 
 from reports.access import dashboard_scope
-from reports.selectors import headline_figures
-
-PROGRAMME_START = datetime.date(2018, 2, 1)
+from reports.disclosure.dashboard import partner_headline as headline
 
 
 def partner_headline(request) -> dict:
-    start, end = PROGRAMME_START, timezone.localdate()
     try:
         scope = dashboard_scope(request.user)
     except Exception:
-        return {"figures": [], "start": start, "end": end}
-    return {"figures": headline_figures(start=start, end=end, scope=scope), "start": start, "end": end}
+        return {"figures": [], "period": None}
+    if scope.get("partner") is None:
+        return {"figures": [], "period": None}
+    return headline(scope["partner"])

@@ -12,9 +12,9 @@ from django.db.models.functions import TruncQuarter
 
 from core.money import money
 from funding.models import BusinessStatus, Disbursement, DisbursementAllocation, FollowUpVisit, Grant, GrantFunding
-from reports import caching, suppression
+from reports import caching
 from reports.facts import facts_build_soon, facts_current
-from reports.indicators import HEADLINE, financed_projects, from_project_facts, registry
+from reports.indicators import financed_projects, from_project_facts, registry
 from reports.models import FactsState, LedgerQuarter, ProjectFacts, ReportRun
 
 
@@ -73,10 +73,6 @@ FUNNEL = (
 DONOR_FUNNEL = ("projects_financed", "operating_12m")
 
 
-def _shown(value, suppressed: bool):
-    return suppression.suppress_value(value) if suppressed else value
-
-
 def dashboard(*, start: datetime.date, end: datetime.date, filters: dict, scope: dict) -> dict:
     """The dashboard's data, cached per (scope, filters, period, language) and data version
     (``reports.caching``): a new record shows on the next load."""
@@ -104,8 +100,9 @@ def _from_facts_once_built(compute):
 
 
 def _dashboard(*, start, end, filters: dict, scope: dict, facts: FactsState | None) -> dict:
+    """The managers' dashboard, exact (partners read theirs from their publication:
+    ``reports.disclosure.dashboard``)."""
     filters = {**{k: v for k, v in filters.items() if v}, **scope["filters"]}
-    suppressed = scope["suppressed"]
     stages = DONOR_FUNNEL if scope["donor"] else FUNNEL
     funnel = []
     for code in stages:
@@ -113,35 +110,13 @@ def _dashboard(*, start, end, filters: dict, scope: dict, facts: FactsState | No
         usable = {k: v for k, v in filters.items() if k in indicator.dimensions}
         value = indicator.compute(start, end, filters=usable) if len(usable) == len(filters) else None
         if value is not None:
-            funnel.append({"code": code, "label": indicator.label(_lang()), "value": _shown(value, suppressed)})
+            funnel.append({"code": code, "label": indicator.label(_lang()), "value": value})
     return {
         "funnel": funnel,
         "disbursements": (ledger_quarters_by_donor if facts else disbursements_by_donor)(start, end, filters),
         "survival": kaplan_meier(end, filters, facts=facts),
-        "regions": regions_table(start, end, filters, suppressed),
+        "regions": regions_table(start, end, filters),
     }
-
-
-def headline_figures(*, start: datetime.date, end: datetime.date, scope: dict) -> list[dict]:
-    """The programme's headline figures in this scope, suppressed for partners (the
-    partner officer's home panel); cached and computed like the dashboard."""
-    key = caching.cache_key("headline", scope=scope, start=start, end=end)
-    return caching.cached(key, lambda: _headline_compute(start, end, scope))
-
-
-def _headline_compute(start, end, scope) -> list[dict]:
-    def compute(_facts) -> list[dict]:
-        rows = []
-        for code in HEADLINE:
-            indicator = registry[code]
-            usable = {k: v for k, v in scope["filters"].items() if k in indicator.dimensions}
-            if len(usable) != len(scope["filters"]):
-                continue
-            value = indicator.compute(start, end, filters=usable)
-            rows.append({"label": indicator.label(_lang()), "value": _shown(value, scope["suppressed"])})
-        return rows
-
-    return _from_facts_once_built(compute)
 
 
 def _lang() -> str:
@@ -345,7 +320,7 @@ def _km_groups_from_visits(end, filters, projects: list[int] | QuerySet | None =
         return cur.fetchall()
 
 
-def regions_table(start, end, filters, suppressed: bool) -> dict:
+def regions_table(start, end, filters) -> dict:
     codes = ("refugees_received", "projects_financed", "refugees_in_financed_projects")
     columns, values = [], {}
     for code in codes:
@@ -361,13 +336,8 @@ def regions_table(start, end, filters, suppressed: bool) -> dict:
     labels = dimension_labels("region", keys, _lang())
     rows = []
     for c in columns:
-        column = [[int(values[c].get(k, 0))] for k in keys]
-        shown = (
-            suppression.suppress(suppression.with_totals(column)).display()
-            if suppressed
-            else [[*r, r[0]] for r in column] + [[sum(r[0] for r in column)]]
-        )
-        values[c] = [r[0] for r in shown]
+        column = [int(values[c].get(k, 0)) for k in keys]
+        values[c] = [*column, sum(column)]
     for n, k in enumerate(keys):
         rows.append({"label": labels[k], "values": [values[c][n] for c in columns]})
     totals = [values[c][len(keys)] if len(values[c]) > len(keys) else None for c in columns]

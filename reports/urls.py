@@ -11,4 +11,5 @@ urlpatterns = [
     path("runs/<int:pk>/download/", views.run_download, name="run_download"),
     path("runs/<int:pk>/sign-off/", views.run_sign_off, name="run_sign_off"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("disclosure/", views.disclosure, name="disclosure"),
 ]

@@ -11,8 +11,11 @@ from core.access import require
 from core.pagination import paginate
 from core.storage import serve_private_file
 from reports import access, selectors, services
-from reports.forms import REPORT_TITLES, DashboardFilterForm, ReportRunForm
+from reports.disclosure import calendar
+from reports.disclosure.dashboard import partner_dashboard
+from reports.forms import REPORT_TITLES, DashboardFilterForm, PartnerDashboardForm, ReportRunForm
 from reports.models import ReportRun
+from reports.suppression import threshold
 
 
 def run_list(request: HttpRequest) -> HttpResponse:
@@ -103,6 +106,8 @@ def run_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     require(access.may_use_reports(request.user))
     scope = access.dashboard_scope(request.user)
+    if scope.get("partner") is not None:
+        return _partner_dashboard(request, scope["partner"])
     form = DashboardFilterForm(request.GET or None)
     start, end = form.period()
     data = selectors.dashboard(start=start, end=end, filters=form.filters(), scope=scope)
@@ -111,3 +116,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reports/dashboard.html",
         {"form": form, "data": data, "start": start, "end": end, "scope": scope},
     )
+
+
+def _partner_dashboard(request: HttpRequest, partner) -> HttpResponse:
+    """A partner's dashboard: read from its protected publication, for one complete period of
+    its calendar and at most one filter; any other parameter (dates to the day, two filters)
+    is not offered and not read."""
+    periods = calendar.complete_periods(calendar.granularity_of(partner.code))
+    if not periods:
+        return render(request, "reports/partner_dashboard.html", {"period": None})
+    period = calendar.from_key(request.GET.get("period", ""), periods[0].granularity) or periods[0]
+    views = partner_dashboard(partner=partner, period=period)
+    form = PartnerDashboardForm(request.GET or None, periods=periods, choices=views["choices"])
+    data = views["views"].get(form.show_choice(), views["views"][""])
+    return render(request, "reports/partner_dashboard.html", {"form": form, "data": data, "period": period})
+
+
+def disclosure(request: HttpRequest) -> HttpResponse:
+    """How partner figures are protected, in the reader's language."""
+    require(access.may_use_reports(request.user))
+    return render(request, "reports/disclosure.html", {"threshold": threshold()})

@@ -154,6 +154,8 @@ def protected_enough(value, low: float, high: float, *, amounts: bool) -> bool:
     if amounts:
         margin = max(1.0, float(AMOUNT_MARGIN) * abs(float(value)))
         return high - float(value) >= margin - _EPS and float(value) - low >= margin - _EPS
+    if math.isinf(high) or math.isinf(low):
+        return True
     return math.floor(high + _EPS) - math.ceil(low - _EPS) >= 1
 
 

@@ -240,6 +240,7 @@ ACCESS: dict[str, Row] = {
     "reports:run_download": Row(get={PM, UNHCR}, post={PM, UNHCR}, not_found=frozenset({ANAPEC, EU}), kwargs=pk("run")),
     "reports:run_sign_off": post_only({PM}, not_found=NOBODY, kwargs=pk("run")),
     "reports:dashboard": Row(get=REPORTS, post=REPORTS),
+    "reports:disclosure": Row(get=REPORTS, post=REPORTS),
 }
 
 # --- The world ------------------------------------------------------------------------------

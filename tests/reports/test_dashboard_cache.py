@@ -90,14 +90,21 @@ def test_it_caches_the_dashboard_per_filters(client_for, manager, funded, fresh_
     assert data_queries(ctx) != []  # other filters: computed, not served from the first entry
 
 
-def test_the_partner_home_panel_uses_the_cache_and_shows_new_records(client_for, partner_unhcr, funded):
+def test_the_partner_home_panel_uses_the_cache_and_shows_new_records(client_for, partner_unhcr):
+    """The panel shows the partner's last complete period (a year by default)."""
+    from reports.disclosure.calendar import latest_complete
+
+    year = latest_complete("year").start.year
+    eu = agreement("eu")
+    for n in range(6):
+        financed_project(datetime.date(year, 2, 1 + n), members=[RefugeeFactory()], agreements=[eu])
     client = client_for(partner_unhcr)
     client.get(reverse("home"))
     with CaptureQueriesContext(connection) as ctx:
         page = client.get(reverse("home")).content.decode()
     assert data_queries(ctx) == []
     assert '<td class="text-end">6</td>' in page
-    financed_project(datetime.date(2019, 3, 3), members=[RefugeeFactory()])
+    financed_project(datetime.date(year, 3, 3), members=[RefugeeFactory()])
     page = client.get(reverse("home")).content.decode()
     assert '<td class="text-end">7</td>' in page
 

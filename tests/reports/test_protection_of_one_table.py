@@ -1,11 +1,44 @@
-"""Small-cell suppression: no hidden value can be worked out from what is shown."""
+"""The protection of one table of counts with its totals (``reports.disclosure.protect``):
+no hidden value can be worked out from what is shown, checked by brute force."""
 
 import itertools
+from dataclasses import dataclass
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reports.suppression import HIDDEN, SMALL, suppress, suppress_counts, with_totals
+from reports.disclosure.protect import Problem, protect
+from reports.suppression import HIDDEN, SMALL
+
+
+def with_totals(cells):
+    rows = [[*row, sum(row)] for row in cells]
+    return [*rows, [sum(r[j] for r in rows) for j in range(len(rows[0]))]]
+
+
+@dataclass
+class Result:
+    values: list
+    shown: list
+
+    def display(self):
+        return self.shown
+
+
+def suppress(full):
+    """The grid (totals last) as the protection shows it: every row and column is an equation."""
+    n_rows, n_cols = len(full), len(full[0])
+    values = {(i, j): full[i][j] for i in range(n_rows) for j in range(n_cols)}
+    lines = [((i, n_cols - 1), tuple((i, j) for j in range(n_cols - 1))) for i in range(n_rows)]
+    lines += [((n_rows - 1, j), tuple((i, j) for i in range(n_rows - 1))) for j in range(n_cols)]
+    primary = {c for c, v in values.items() if 0 < v < 5}
+    p = protect(Problem(values=values, lines=lines, primary=primary))
+    shown = [[p.display((i, j), full[i][j]) for j in range(n_cols)] for i in range(n_rows)]
+    return Result(values=full, shown=shown)
+
+
+def suppress_counts(cells):
+    return suppress(with_totals(cells)).display()
 
 
 def feasible_values(display, shape, bound):
