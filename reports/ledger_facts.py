@@ -79,6 +79,8 @@ def signed_mad():
 
 
 def _day(value) -> datetime.date:
+    if isinstance(value, str):  # SQLite, through raw SQL
+        return datetime.date.fromisoformat(value[:10])
     return value.date() if isinstance(value, datetime.datetime) else value
 
 

@@ -183,7 +183,9 @@ def _ledger_rows(qs) -> dict[tuple, tuple[Decimal, int]]:
             f"FROM ({sql}) per_project GROUP BY quarter, donor"
         )
         cur.execute(outer, params)
-        return {(_day(q), donor): (money(mad), int(n)) for q, donor, mad, n in cur.fetchall()}
+        # (SQLite sums decimals as floats: through their text, as the ORM would.)
+        rows = cur.fetchall()
+    return {(_day(q), donor): (money(str(mad)), int(n)) for q, donor, mad, n in rows}
 
 
 def _allocations(start, end, filters, *, at=None):
