@@ -1,20 +1,25 @@
 """Derived facts the dashboard reads instead of the full ledger and the visits: per
-project its first start-up and reinforcement payment dates, its Kaplan-Meier time and
-event and its first done (operating) visit at 6, 12 and 24 months (``ProjectFacts``);
-MAD paid and reversed per quarter, agreement, office and region (``LedgerQuarter``).
+project its financing dates (first start-up and reinforcement payment still standing,
+and from when that is exact), its Kaplan-Meier time and event and its first done
+(operating) visit at 6, 12 and 24 months (``ProjectFacts``); MAD paid and reversed, and
+the projects making it, per quarter, agreement (donor) and the project's place: office,
+region, city, lead member's sex, nationality and legal status (``LedgerQuarter``,
+``LedgerUnits``, kept by ``reports.ledger_facts``).
 
 They are kept equal to the committed records write by write, so the dashboard can use
 them at every load, including the one right after a write:
 
-* an approved allocation adds its amount to ``LedgerQuarter`` in the transaction that
-  writes it (a row per allocation's key; rows of a key add up, so concurrent writers
-  never touch the same row);
-* a payment approved, or a visit saved or deleted, writes a ``FactsPending`` row for its
-  project in the same transaction; ``facts_sync()`` recomputes those projects' rows with
-  the same SQL as the whole rebuild, under a per-project lock. It runs when the writing
-  transaction commits, and before the dashboard reads the facts (so a load that comes
-  between a commit and that sync still reads exact facts);
-* a project moved to another office or region moves its ledger amounts with it.
+* an approved allocation adds its amount (and its project, if it is new to that quarter
+  and donor) in the transaction that writes it (a row per allocation's key; rows of a
+  key add up, so concurrent writers never touch the same row);
+* a payment or a reversal approved, or a visit saved or deleted, writes a
+  ``FactsPending`` row for its project in the same transaction; ``facts_sync()``
+  recomputes those projects' rows with the same SQL as the whole rebuild, under a
+  per-project lock. It runs when the writing transaction commits, and before the
+  dashboard reads the facts (so a load that comes between a commit and that sync still
+  reads exact facts);
+* a project whose place changes (moved, another lead, the lead's sex or nationality
+  corrected) moves its ledger amounts and units with it.
 
 ``facts_refresh()`` rebuilds both tables whole, set-based: when they were never built
 (``FactsState.refreshed_at`` is null: the dashboard computes from the records meanwhile and
@@ -27,26 +32,23 @@ The indicator registry (and so every report and ``build_report``) never reads th
 
 from __future__ import annotations
 
-import datetime
 import logging
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import F, Max, Min, Q, Sum
-from django.db.models.functions import TruncQuarter
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models import F, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from core.money import money
 from core.tasks import enqueue as send_task
-from funding.models import BusinessStatus, Disbursement, DisbursementAllocation, FollowUpVisit, Grant
-from projects.models import BusinessProject
+from funding.models import BusinessStatus, Disbursement, FollowUpVisit, Grant
+from reports import ledger_facts
 from reports.indicators import SURVIVAL_MONTHS
-from reports.models import FactsPending, FactsState, LedgerQuarter, ProjectFacts
+from reports.models import FactsPending, FactsState, LedgerQuarter, LedgerUnits, ProjectFacts
 
 log = logging.getLogger(__name__)
 
-TABLES = (ProjectFacts, LedgerQuarter, FactsPending)
+TABLES = (ProjectFacts, LedgerQuarter, LedgerUnits, FactsPending)
 
 
 def facts_current() -> FactsState | None:
@@ -86,7 +88,8 @@ def facts_refresh() -> dict[str, int]:
             for model in TABLES:
                 model.objects.all().delete()
         _rebuild_project_facts()
-        ledger_add(_approved_allocations())
+        ledger_facts.ledger_add(ledger_facts.approved_allocations())
+        ledger_facts.units_rebuild()
         FactsState.objects.filter(pk=1).update(refreshed_at=timezone.now())
         drift = _drift(before, _fingerprint(), pending) if before is not None else {"projects": 0, "ledger_keys": 0}
     if connection.vendor == "postgresql":
@@ -95,7 +98,7 @@ def facts_refresh() -> dict[str, int]:
         # within one (a test), ANALYZE only.
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cur:
-            cur.execute(f"{command} reports_projectfacts, reports_ledgerquarter")
+            cur.execute(f"{command} reports_projectfacts, reports_ledgerquarter, reports_ledgerunits")
     if any(drift.values()):
         log.warning("reports facts had drifted from the records (a write bypassed the signals): %s", drift)
     log.info("reports facts rebuilt")
@@ -116,12 +119,17 @@ def _built() -> bool:
 
 def _fingerprint() -> tuple[dict, dict]:
     rows = {r[0]: r for r in ProjectFacts.objects.values_list(*[f.attname for f in ProjectFacts._meta.concrete_fields])}
-    keys = ("quarter", "agreement", "office", "region")
+    place = ledger_facts.PLACE
+    keys = ("quarter", "agreement", *place)
     sums = {
         tuple(r[k] for k in keys): (r["p"], r["r"])
         for r in LedgerQuarter.objects.values(*keys).annotate(p=Sum("payments_mad"), r=Sum("reversals_mad"))
         if r["p"] or r["r"]
     }
+    unit_keys = ("quarter", "donor", *place)
+    for r in LedgerUnits.objects.values(*unit_keys).annotate(n=Sum("units")):
+        if r["n"]:
+            sums[("units", *(r[k] for k in unit_keys))] = r["n"]
     return rows, sums
 
 
@@ -142,21 +150,34 @@ def _rebuild_project_facts(project_ids: list[int] | None = None) -> None:
     One INSERT ... SELECT of two grouped passes, the payments and the done visits, joined
     per project (~3 s for 1,000,000 payments and 300,000 visits): each row is written whole,
     so no row version is left behind by an UPDATE for scans to read."""
-    payments = Disbursement.objects.filter(kind=Disbursement.Kind.PAYMENT, status=Disbursement.Status.APPROVED)
+    # Each approved payment with the date of the approved reversal that takes all of it
+    # back, if any (at most one live reversal per payment): the first payment still
+    # standing is the project's financing date for any period ending on or after its
+    # latest such reversal (``*_exact_from``); earlier periods read the project's payments.
+    reversed_on = Disbursement.objects.filter(
+        reverses=OuterRef("pk"),
+        kind=Disbursement.Kind.REVERSAL,
+        status=Disbursement.Status.APPROVED,
+        amount__gte=OuterRef("amount"),
+    ).values("date")[:1]
+    payments = Disbursement.objects.filter(
+        kind=Disbursement.Kind.PAYMENT, status=Disbursement.Status.APPROVED
+    ).annotate(_reversed_on=Subquery(reversed_on))
     visits = _km_visits()
     facts = ProjectFacts.objects.all()
     if project_ids is not None:
         payments = payments.filter(grant__project__in=project_ids)
         visits = visits.filter(project__in=project_ids)
         facts = facts.filter(project__in=project_ids)
-    firsts = (
-        payments.values(facts_project=F("grant__project"))
-        .annotate(
-            first_startup_payment=Min("date", filter=Q(grant__kind=Grant.Kind.STARTUP)),
-            first_reinforcement_payment=Min("date", filter=Q(grant__kind=Grant.Kind.REINFORCEMENT)),
-        )
-        .order_by()
-    )
+    standing = Q(_reversed_on__isnull=True)
+    startup, reinforcement = Q(grant__kind=Grant.Kind.STARTUP), Q(grant__kind=Grant.Kind.REINFORCEMENT)
+    per_payment = {
+        "first_startup_payment": Min("date", filter=startup & standing),
+        "first_reinforcement_payment": Min("date", filter=reinforcement & standing),
+        "startup_exact_from": Max("_reversed_on", filter=startup),
+        "reinforcement_exact_from": Max("_reversed_on", filter=reinforcement),
+    }
+    firsts = payments.values(facts_project=F("grant__project")).annotate(**per_payment).order_by()
     operating = Q(business_status=BusinessStatus.OPERATING)
     per_visit = {
         # Kaplan-Meier over all its done visits: the month of the first one finding the
@@ -172,13 +193,13 @@ def _rebuild_project_facts(project_ids: list[int] | None = None) -> None:
     seen = visits.values(facts_project=F("project")).annotate(**per_visit).order_by()
     firsts_sql, firsts_params = firsts.query.sql_with_params()
     seen_sql, seen_params = seen.query.sql_with_params()
-    columns = ["first_startup_payment", "first_reinforcement_payment", *per_visit]
+    columns = [*per_payment, *per_visit]
     facts.delete()
     with connection.cursor() as cur:
         # The table and column names come from the model; the ORM's SQL binds every value.
         cur.execute(
             f"INSERT INTO {ProjectFacts._meta.db_table} (project_id, {', '.join(columns)}) "  # noqa: S608
-            f"SELECT f.facts_project, f.first_startup_payment, f.first_reinforcement_payment, "
+            f"SELECT f.facts_project, {', '.join(f'f.{c}' for c in per_payment)}, "
             f"{', '.join(f'v.{c}' for c in per_visit)} "
             f"FROM ({firsts_sql}) f LEFT JOIN ({seen_sql}) v ON v.facts_project = f.facts_project",
             [*firsts_params, *seen_params],
@@ -235,108 +256,24 @@ def _sync_after_commit() -> None:
         log.exception("reports facts: sync after a write failed; left pending")
 
 
-# -- the ledger ------------------------------------------------------------------------
-
-
-def _approved_allocations():
-    return DisbursementAllocation.objects.filter(disbursement__status=Disbursement.Status.APPROVED)
-
-
-def ledger_add(allocations, *, sign: int = 1, office_id=None, region_id=None, moved: bool = False) -> None:
-    """Add (``sign`` -1: take away) these allocations' MAD to ``LedgerQuarter``, one row per
-    (quarter, agreement, office, region); with ``moved``, under the given office and region
-    instead of their project's current ones."""
-    project = "disbursement__grant__project__"
-    rows = (
-        allocations.annotate(quarter=TruncQuarter("disbursement__date"))
-        .values("quarter", "agreement", f"{project}office", f"{project}region")
-        .annotate(
-            payments=Sum("amount_mad", filter=Q(disbursement__kind=Disbursement.Kind.PAYMENT)),
-            reversals=Sum("amount_mad", filter=Q(disbursement__kind=Disbursement.Kind.REVERSAL)),
-        )
-        .order_by()
-    )
-    LedgerQuarter.objects.bulk_create(
-        [
-            LedgerQuarter(
-                quarter=_day(r["quarter"]),
-                agreement_id=r["agreement"],
-                office_id=office_id if moved else r[f"{project}office"],
-                region_id=region_id if moved else r[f"{project}region"],
-                payments_mad=sign * money(r["payments"] or 0),
-                reversals_mad=sign * money(r["reversals"] or 0),
-            )
-            for r in rows
-        ],
-        batch_size=1000,
-    )
-
-
-def _day(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
-
-
-def _share_project_row(project_id: int) -> None:
-    """Wait for a concurrent move of the project to commit (and hold it off meanwhile), so
-    an amount is filed under the office and region the project has when this commits."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute(f"SELECT 1 FROM {BusinessProject._meta.db_table} WHERE id = %s FOR SHARE", [project_id])  # noqa: S608
-
-
 # -- the signals -----------------------------------------------------------------------
 
 
 def _on_disbursement_saved(sender, instance: Disbursement, **kwargs) -> None:
-    if instance.status == Disbursement.Status.APPROVED and instance.kind == Disbursement.Kind.PAYMENT:
+    if instance.status == Disbursement.Status.APPROVED:  # a payment, or a reversal moving the first one
         _project_changed(Grant.objects.filter(pk=instance.grant_id).values_list("project_id", flat=True).first())
-
-
-def _on_allocation_saved(sender, instance: DisbursementAllocation, created: bool, **kwargs) -> None:
-    if not created:
-        return
-    allocation = _approved_allocations().filter(pk=instance.pk)
-    project_id = allocation.values_list("disbursement__grant__project_id", flat=True).first()
-    if project_id is None:  # not approved: never in the ledger's figures
-        return
-    _share_project_row(project_id)
-    ledger_add(allocation)
 
 
 def _on_visit_changed(sender, instance: FollowUpVisit, **kwargs) -> None:
     _project_changed(instance.project_id)
 
 
-def _on_project_saving(sender, instance: BusinessProject, update_fields=None, **kwargs) -> None:
-    instance._facts_place = None
-    if update_fields is not None and not {"office", "region"} & set(update_fields):
-        return  # a status change and the like: the place is not being written
-    if instance.pk is not None and not kwargs.get("raw"):
-        instance._facts_place = (
-            BusinessProject.objects.filter(pk=instance.pk).values_list("office_id", "region_id").first()
-        )
-
-
-def _on_project_saved(sender, instance: BusinessProject, created: bool, **kwargs) -> None:
-    before = getattr(instance, "_facts_place", None)
-    instance._facts_place = None
-    if created or before is None or before == (instance.office_id, instance.region_id):
-        return
-    # The project's row is locked by its UPDATE: approvals of its payments wait (see
-    # ``_share_project_row``) and this sees those that committed first.
-    moved = _approved_allocations().filter(disbursement__grant__project=instance.pk)
-    ledger_add(moved, sign=-1, office_id=before[0], region_id=before[1], moved=True)
-    ledger_add(moved)
-
-
 def connect_signals() -> None:
     uid = "reports-facts-"
     post_save.connect(_on_disbursement_saved, sender=Disbursement, dispatch_uid=f"{uid}disbursement")
-    post_save.connect(_on_allocation_saved, sender=DisbursementAllocation, dispatch_uid=f"{uid}allocation")
     post_save.connect(_on_visit_changed, sender=FollowUpVisit, dispatch_uid=f"{uid}visit-save")
     post_delete.connect(_on_visit_changed, sender=FollowUpVisit, dispatch_uid=f"{uid}visit-delete")
-    pre_save.connect(_on_project_saving, sender=BusinessProject, dispatch_uid=f"{uid}project-pre")
-    post_save.connect(_on_project_saved, sender=BusinessProject, dispatch_uid=f"{uid}project-post")
+    ledger_facts.connect_signals(uid)
 
 
 # -- building them when they never were --------------------------------------------------

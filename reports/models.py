@@ -135,8 +135,14 @@ class ProjectFacts(models.Model):
     project = models.OneToOneField(
         "projects.BusinessProject", on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
+    # The first approved payment not taken back whole by an approved reversal (the date the
+    # project is financed: ``reports.indicators.sources.first_paid_between``), and the date
+    # of the latest such reversal: from that day on the first date is exact for any
+    # period's end; for an earlier end the project's payments are read (null: no reversal).
     first_startup_payment = models.DateField(null=True, db_index=True)
     first_reinforcement_payment = models.DateField(null=True, db_index=True)
+    startup_exact_from = models.DateField(null=True)
+    reinforcement_exact_from = models.DateField(null=True)
     # Kaplan-Meier over all its done visits: the month of the first one finding the
     # business not operating, of the last one, and the date of the latest (the pair is
     # the project's survival time for any period ending on or after that date).
@@ -153,18 +159,43 @@ class ProjectFacts(models.Model):
     visit_24m_operating_on = models.DateField(null=True)
 
 
-class LedgerQuarter(models.Model):
+class _LedgerPlace(models.Model):
+    """The dimensions the dashboard filters the money series by, as they were when an
+    amount was filed (``reports.ledger_facts``): the project's office, region and city and
+    its lead member's sex, nationality and legal status (null: the project has no lead)."""
+
+    office = models.ForeignKey("core.Office", on_delete=models.CASCADE, null=True, related_name="+")
+    region = models.ForeignKey("core.Region", on_delete=models.CASCADE, null=True, related_name="+")
+    city = models.ForeignKey("core.City", on_delete=models.CASCADE, null=True, related_name="+")
+    lead_sex = models.CharField(max_length=1, null=True)
+    lead_nationality = models.CharField(max_length=2, null=True)
+    lead_legal_status = models.CharField(max_length=20, null=True)
+
+    class Meta:
+        abstract = True
+
+
+class LedgerQuarter(_LedgerPlace):
     """Approved payments and reversals in MAD per quarter, agreement and the project's
-    office and region: the dashboard's "disbursed per donor and quarter" without reading
-    every allocation. Derived data: the rows of a key add up (each approved allocation
-    adds one in the transaction that writes it; a rebuild leaves one per key)."""
+    place (``_LedgerPlace``): the dashboard's "disbursed per donor and quarter" without
+    reading every allocation. Derived data: the rows of a key add up (each approved
+    allocation adds one in the transaction that writes it; a rebuild leaves one per key)."""
 
     quarter = models.DateField()  # the quarter's first day
     agreement = models.ForeignKey("funding.FundingAgreement", on_delete=models.CASCADE, related_name="+")
-    office = models.ForeignKey("core.Office", on_delete=models.CASCADE, null=True, related_name="+")
-    region = models.ForeignKey("core.Region", on_delete=models.CASCADE, null=True, related_name="+")
     payments_mad = models.DecimalField(max_digits=18, decimal_places=2)
     reversals_mad = models.DecimalField(max_digits=18, decimal_places=2)
+
+
+class LedgerUnits(_LedgerPlace):
+    """Per quarter, donor and place, how many projects make the amount: those whose
+    approved allocations to that donor's agreements in the quarter do not net to zero.
+    Rows of a key add up (+1 when an approval makes a project's net non-zero, -1 when a
+    reversal brings it back to zero; a rebuild leaves one per key)."""
+
+    quarter = models.DateField()
+    donor = models.ForeignKey("core.PartnerOrganisation", on_delete=models.CASCADE, related_name="+")
+    units = models.IntegerField()
 
 
 class DataVersion(models.Model):

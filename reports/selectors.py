@@ -6,16 +6,17 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import TruncQuarter
 
 from core.money import money
-from funding.models import BusinessStatus, Disbursement, DisbursementAllocation, FollowUpVisit, Grant, GrantFunding
-from reports import caching
+from funding.models import BusinessStatus, Disbursement, DisbursementAllocation, FollowUpVisit, Grant
+from reports import caching, ledger_facts
 from reports.facts import facts_build_soon, facts_current
-from reports.indicators import financed_projects, from_project_facts, registry
-from reports.models import FactsState, LedgerQuarter, ProjectFacts, ReportRun
+from reports.indicators import financed_facts_q, financed_projects, from_project_facts, registry
+from reports.indicators.queries import apply_filters, project_dims
+from reports.models import FactsState, LedgerQuarter, LedgerUnits, ProjectFacts, ReportRun
 
 
 def report_run_previous(run: ReportRun) -> ReportRun | None:
@@ -123,53 +124,94 @@ def _lang() -> str:
     return caching.current_language()
 
 
-def _ledger_rows(qs) -> dict[tuple, Decimal]:
-    """{(quarter's first day, donor acronym): MAD} from allocations."""
-    rows = (
-        qs.annotate(quarter=TruncQuarter("disbursement__date"))
-        .values("quarter", "agreement__donor__acronym")
-        .annotate(
-            mad=Sum("amount_mad", filter=Q(disbursement__kind="payment"), default=Decimal(0))
-            - Sum("amount_mad", filter=Q(disbursement__kind="reversal"), default=Decimal(0))
+# The dimensions ``LedgerQuarter``/``LedgerUnits`` are filed under (``reports.ledger_facts``),
+# and the lookup of each; the money series by any other filter (the lead's age bracket at
+# the period's end) is read from the allocations.
+LEDGER_FILTERS = {
+    "donor": "code",
+    "office": "office__code",
+    "region": "region__code",
+    "city": "city__slug",
+    "sex": "lead_sex",
+    "nationality": "lead_nationality",
+    "legal_status": "lead_legal_status",
+}
+
+
+def _ledger_rows(qs) -> dict[tuple, tuple[Decimal, int]]:
+    """{(quarter's first day, donor acronym): (MAD, projects)} from allocations: payments
+    minus reversals, and how many projects' allocations there do not net to zero."""
+    per_project = (
+        qs.values(
+            quarter=TruncQuarter("disbursement__date"),
+            donor=F("agreement__donor__acronym"),
+            project=F("disbursement__grant__project"),
         )
+        .annotate(net=ledger_facts.signed_mad())
         .order_by()
     )
-    return {(_day(r["quarter"]), r["agreement__donor__acronym"]): r["mad"] for r in rows}
+    sql, params = per_project.query.sql_with_params()
+    with connection.cursor() as cur:
+        # The ORM's own SQL (every value bound as a parameter), summed per quarter and donor.
+        outer = (
+            "SELECT quarter, donor, SUM(net), SUM(CASE WHEN net <> 0 THEN 1 ELSE 0 END) "  # noqa: S608
+            f"FROM ({sql}) per_project GROUP BY quarter, donor"
+        )
+        cur.execute(outer, params)
+        # (SQLite sums decimals as floats: through their text, as the ORM would.)
+        rows = cur.fetchall()
+    return {(_day(q), donor): (money(str(mad)), int(n)) for q, donor, mad, n in rows}
 
 
-def _allocations(start, end, filters):
+def _allocations(start, end, filters, *, at=None):
+    """The approved allocations dated in [start, end] of the projects that pass ``filters``
+    (the funnel's: a project's person dimensions are its lead member's, its age bracket at
+    ``at``, the period's end); "donor" is the allocation's own agreement's donor."""
+    prefix = "disbursement__grant__project__"
+    filters = dict(filters)
+    donor = filters.pop("donor", None)
     qs = DisbursementAllocation.objects.filter(
         disbursement__status=Disbursement.Status.APPROVED, disbursement__date__range=(start, end)
     )
-    if filters.get("donor"):
-        qs = qs.filter(agreement__donor__code=filters["donor"])
-    if filters.get("office"):
-        qs = qs.filter(disbursement__grant__project__office__code=filters["office"])
-    if filters.get("region"):
-        qs = qs.filter(disbursement__grant__project__region__code=filters["region"])
-    return qs
+    if donor:
+        qs = qs.filter(agreement__donor__code=donor)
+    dims = project_dims(at or end, prefix)
+    return apply_filters(qs, dims, filters, donor_prefix=None, needs_lead_dob=prefix)
 
 
 def _day(value) -> datetime.date:
+    if isinstance(value, str):  # SQLite, through raw SQL
+        return datetime.date.fromisoformat(value[:10])
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-def _series(sums: dict[tuple, Decimal]) -> dict:
+def _series(sums: dict[tuple, tuple[Decimal, int]]) -> dict:
+    """Per donor its MAD and its projects ("units": how many make the amount) per quarter."""
     quarters: list[str] = []
-    series: dict[str, dict[str, Decimal]] = {}
+    series: dict[str, dict[str, tuple[Decimal, int]]] = {}
     for quarter, donor in sorted(sums):
         q = f"{quarter:%Y}-Q{(quarter.month - 1) // 3 + 1}"
         if q not in quarters:
             quarters.append(q)
-        series.setdefault(donor, {})[q] = money(sums[(quarter, donor)])
+        mad, units = sums[(quarter, donor)]
+        series.setdefault(donor, {})[q] = (money(mad), units)
+    empty = (money(0), 0)
     return {
         "quarters": quarters,
-        "series": [{"donor": d, "values": [values.get(q, money(0)) for q in quarters]} for d, values in series.items()],
+        "series": [
+            {
+                "donor": d,
+                "values": [values.get(q, empty)[0] for q in quarters],
+                "units": [values.get(q, empty)[1] for q in quarters],
+            }
+            for d, values in series.items()
+        ],
     }
 
 
 def disbursements_by_donor(start, end, filters) -> dict:
-    """MAD disbursed (payments minus reversals) per donor and quarter, from the ledger."""
+    """MAD disbursed (payments minus reversals) per donor and quarter, and the projects
+    making each amount, from the ledger, for the projects that pass every filter."""
     return _series(_ledger_rows(_allocations(start, end, filters)))
 
 
@@ -185,27 +227,40 @@ def ledger_quarters_by_donor(start, end, filters) -> dict:
     if first < start:
         first = _quarter_start(first + datetime.timedelta(days=93))
     after = _quarter_start(end + datetime.timedelta(days=1))  # first day after the last whole quarter
-    if after <= first:
+    if after <= first or set(filters) - set(LEDGER_FILTERS):
         return disbursements_by_donor(start, end, filters)
-    sums: dict[tuple, Decimal] = {}
-    qs = LedgerQuarter.objects.filter(quarter__gte=first, quarter__lt=after)
-    for dim in ("donor", "office", "region"):
-        if filters.get(dim):
-            field = "agreement__donor__code" if dim == "donor" else f"{dim}__code"
-            qs = qs.filter(**{field: filters[dim]})
-    rows = (
-        qs.values("quarter", "agreement__donor__acronym")
-        .annotate(mad=Sum("payments_mad") - Sum("reversals_mad"))
+    units = _ledger_facts(LedgerUnits, first, after, filters)
+    amounts = (
+        _ledger_facts(LedgerQuarter, first, after, filters)
+        .values("quarter", "agreement__donor__acronym")
+        .annotate(p=Sum("payments_mad"), r=Sum("reversals_mad"))
         .order_by()
     )
-    for r in rows:
-        sums[(r["quarter"], r["agreement__donor__acronym"])] = r["mad"]
+    counts = {
+        (q, d): n for q, d, n in units.values_list("quarter", "donor__acronym").annotate(n=Sum("units")).order_by()
+    }
+    sums: dict[tuple, tuple[Decimal, int]] = {}
+    for r in amounts:
+        if r["p"] or r["r"]:  # a key whose amounts all moved to another place is not shown
+            key = (r["quarter"], r["agreement__donor__acronym"])
+            sums[key] = (r["p"] - r["r"], counts.get(key, 0))
     edges = [(start, first - datetime.timedelta(days=1)), (after, end)]
     for lo, hi in edges:
         if lo <= hi:
-            for key, mad in _ledger_rows(_allocations(lo, hi, filters)).items():
-                sums[key] = sums.get(key, Decimal(0)) + mad
+            sums.update(_ledger_rows(_allocations(lo, hi, filters, at=end)))  # other quarters than the whole ones
     return _series(sums)
+
+
+def _ledger_facts(model, first, after, filters):
+    """``LedgerQuarter`` or ``LedgerUnits`` rows of the whole quarters in [first, after)
+    filed under the place the filters ask for."""
+    qs = model.objects.filter(quarter__gte=first, quarter__lt=after)
+    for dim, value in filters.items():
+        lookup = LEDGER_FILTERS[dim]
+        if dim == "donor":
+            lookup = "agreement__donor__code" if model is LedgerQuarter else "donor__code"
+        qs = qs.filter(**{lookup: value})
+    return qs
 
 
 # Up to this many projects with visits after the period's end, their visits are read by
@@ -235,12 +290,12 @@ def kaplan_meier(end, filters, *, facts: FactsState | None = None) -> list[dict]
     """
     if facts is not None:
         groups = _km_groups_from_facts(end, filters)
-        later = ProjectFacts.objects.filter(km_complete_from__gt=end, first_startup_payment__lte=end)
+        later = ProjectFacts.objects.filter(financed_facts_q(Grant.Kind.STARTUP, None, end), km_complete_from__gt=end)
         later_ids = list(later.values_list("project", flat=True)[: KM_IDS_AT_MOST + 1])
         if len(later_ids) > KM_IDS_AT_MOST:
             groups += _km_groups_from_visits(end, filters, projects=_km_projects(later, end, filters).values("project"))
         elif later_ids:
-            if any(filters.get(dim) for dim in ("office", "region", "donor")):
+            if filters:
                 later_ids = list(_km_projects(later, end, filters).values_list("project", flat=True))
             if later_ids:
                 groups += _km_groups_from_visits(end, filters, projects=later_ids)
@@ -267,17 +322,11 @@ def kaplan_meier(end, filters, *, facts: FactsState | None = None) -> list[dict]
 
 
 def _km_projects(facts, end, filters):
-    facts = facts.filter(first_startup_payment__lte=end)
-    for dim in ("office", "region"):
-        if filters.get(dim):
-            facts = facts.filter(**{f"project__{dim}__code": filters[dim]})
-    if filters.get("donor"):
-        facts = facts.filter(
-            Exists(
-                GrantFunding.objects.filter(grant__project=OuterRef("project"), agreement__donor__code=filters["donor"])
-            )
-        )
-    return facts
+    """The ``ProjectFacts`` rows of the projects financed by ``end`` that pass ``filters``
+    (every filter the funnel takes: the indicators' own ``apply_filters``)."""
+    facts = facts.filter(financed_facts_q(Grant.Kind.STARTUP, None, end))
+    prefix = "project__"
+    return apply_filters(facts, project_dims(end, prefix), filters, donor_prefix=prefix, needs_lead_dob=prefix)
 
 
 def _km_groups_from_facts(end, filters) -> list[tuple]:
@@ -290,12 +339,8 @@ def _km_groups_from_visits(end, filters, projects: list[int] | QuerySet | None =
     of them), or of every project financed by ``end`` that passes ``filters``."""
     visits = FollowUpVisit.objects.filter(status="done", done_on__lte=end, months_after_funding__isnull=False)
     if projects is None:
-        financed = financed_projects(datetime.date(1900, 1, 1), end, Grant.Kind.STARTUP)
-        for dim in ("office", "region"):
-            if filters.get(dim):
-                financed = financed.filter(**{f"{dim}__code": filters[dim]})
-        if filters.get("donor"):
-            financed = financed.filter(grants__funding__agreement__donor__code=filters["donor"])
+        financed = financed_projects(None, end, Grant.Kind.STARTUP)
+        financed = apply_filters(financed, project_dims(end), filters, donor_prefix="", needs_lead_dob="")
         visits = visits.filter(project__in=financed.values("pk"))
     elif isinstance(projects, QuerySet) or connection.vendor != "postgresql":
         visits = visits.filter(project__in=projects)

@@ -33,7 +33,7 @@ from reports.indicators.framework import (
     registry,
 )
 from reports.indicators.money import amount_by_agreement
-from reports.indicators.sources import financed_projects, from_project_facts
+from reports.indicators.sources import financed_facts_q, financed_projects, from_project_facts
 
 _COMPUTE = {**people.COMPUTE, **projects.COMPUTE, **money.COMPUTE, **visits.COMPUTE}
 assert set(_COMPUTE) == set(DEFINITIONS), set(_COMPUTE) ^ set(DEFINITIONS)
@@ -59,6 +59,7 @@ __all__ = [
     "UNKNOWN",
     "Indicator",
     "amount_by_agreement",
+    "financed_facts_q",
     "financed_projects",
     "from_project_facts",
     "registry",

@@ -35,7 +35,7 @@ def _at_months(m: int) -> dict[str, Definition]:
             _with_months(_("Businesses visited at %(months)s months"), m),
             _with_months(
                 _(
-                    "Projects whose first start-up payment is at least %(months)s months before the period's "
+                    "Projects financed (as of the period's end) at least %(months)s months before the period's "
                     "end and whose %(months)s-month visit was done by then (the survival rate's denominator)."
                 ),
                 m,
@@ -105,7 +105,12 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "projects_financed": Definition(
         _("Projects financed"),
-        _("Projects whose first approved payment of a start-up grant is dated in the period."),
+        _(
+            "Projects whose first approved payment of a start-up grant still standing at the period's end "
+            "(not taken back in full by an approved reversal dated by then) is dated in the period: their net "
+            "approved amount at the period's end is above zero. A project whose only payment was reversed "
+            "within the period is not financed in it; reversed after the period's end, it was."
+        ),
     ),
     "refugees_in_financed_projects": Definition(
         _("Refugees in financed projects"),
@@ -113,7 +118,10 @@ DEFINITIONS: dict[str, Definition] = {
     ),
     "startups_reinforced": Definition(
         _("Start-ups reinforced"),
-        _("Projects whose first approved payment of a reinforcement grant is dated in the period."),
+        _(
+            "Projects whose first approved payment of a reinforcement grant still standing at the period's end "
+            "(not taken back in full by an approved reversal dated by then) is dated in the period."
+        ),
     ),
     "cooperatives_created": Definition(
         _("Cooperatives created"),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from funding.models import BusinessStatus, FollowUpVisit, Grant
 from reports.indicators.framework import JOBS, SURVIVAL_MONTHS, UNKNOWN, ZERO
 from reports.indicators.queries import apply_filters, grouped, lead_value, project_dims
-from reports.indicators.sources import first_paid_between, using_project_facts
+from reports.indicators.sources import financed_facts_q, first_paid_between, using_project_facts
 from reports.models import ProjectFacts
 
 
@@ -54,10 +54,10 @@ def _q(value) -> Decimal:
 
 
 def _survival_base(months: int, end, filters):
-    """Projects whose first start-up payment is at least ``months`` months before ``end``,
-    and who had the ``months``-month visit done by ``end``."""
+    """Projects financed (as of ``end``) at least ``months`` months before ``end``, and who
+    had the ``months``-month visit done by ``end``."""
     cutoff = end - relativedelta(months=months)
-    projects = first_paid_between(Grant.Kind.STARTUP, None, cutoff)
+    projects = first_paid_between(Grant.Kind.STARTUP, None, cutoff, as_of=end)
     visits = FollowUpVisit.objects.filter(
         project__in=projects, status="done", months_after_funding=months, done_on__lte=end
     )
@@ -70,9 +70,8 @@ def _survival_base_from_facts(months: int, end, filters, operating_only: bool):
     """The same projects as ``_survival_base`` from ``ProjectFacts`` (one row each): the
     first done ``months``-month visit (found operating) is dated by ``end``."""
     column = f"visit_{months}m_{'operating' if operating_only else 'done'}_on"
-    facts = ProjectFacts.objects.filter(
-        first_startup_payment__lte=end - relativedelta(months=months), **{f"{column}__lte": end}
-    )
+    financed = financed_facts_q(Grant.Kind.STARTUP, None, end - relativedelta(months=months), as_of=end)
+    facts = ProjectFacts.objects.filter(financed, **{f"{column}__lte": end})
     prefix = "project__"
     dims = project_dims(end, prefix)
     return apply_filters(facts, dims, filters, donor_prefix=prefix, needs_lead_dob=prefix), dims

@@ -87,7 +87,9 @@ def test_payments_and_a_reversal_keep_the_ledger_and_first_payments(ledger, mana
     reversal, _ = disbursement_reverse(original=first, date=D(2025, 7, 1), by=caseworker, idempotency_key="rev-1")
     disbursement_approve(entry=reversal, by=manager2)
     facts_sync()
-    assert ProjectFacts.objects.get(project=ledger["projects"][0]).first_startup_payment == D(2025, 2, 3)
+    # Financed from the first payment still standing; before the reversal's date, from Feb 3.
+    facts = ProjectFacts.objects.get(project=ledger["projects"][0])
+    assert (facts.first_startup_payment, facts.startup_exact_from) == (D(2025, 5, 20), D(2025, 7, 1))
     assert LedgerQuarter.objects.filter(quarter=D(2025, 7, 1), reversals_mad__gt=0).exists()
     assert_as_rebuilt()
 
