@@ -286,9 +286,11 @@ class ErasureLog(models.Model):
     ``{"kind": ..., "rows": n, "files": n}`` (kinds: ``refugees.erasure.KINDS``)."""
 
     refugee = models.ForeignKey(Refugee, on_delete=models.PROTECT, related_name="erasures", verbose_name=_("refugee"))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("at"))
-    removals = models.JSONField(_("removed"), default=list)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("anonymised by")
+    )
+    at = models.DateTimeField(_("anonymised at"))
+    removals = models.JSONField(_("removed (kinds of data and counts)"), default=list)
 
     class Meta:
         ordering = ["-at"]
