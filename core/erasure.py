@@ -22,8 +22,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Cast
 
 logger = logging.getLogger("sanad.erasure")
 
@@ -94,6 +95,16 @@ class Identifiers:
             text = pattern.sub(ERASED, text)
         return text
 
+    def scrub_value(self, value):
+        """A text, or the strings inside a JSON value (lists and objects), scrubbed."""
+        if isinstance(value, str):
+            return self.scrub(value)
+        if isinstance(value, list):
+            return [self.scrub_value(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.scrub_value(v) for k, v in value.items()}
+        return value
+
     def found_in(self, text: str) -> bool:
         return bool(text) and any(p.search(text) for p in self.patterns)
 
@@ -118,20 +129,27 @@ class ErasureReport:
 def scrub_rows(queryset: QuerySet, fields: Iterable[str], identifiers: Identifiers) -> int:
     """Replace the person's identifiers in ``fields`` of these rows; returns the rows changed.
 
-    Rows are pre-filtered in the database (``literals``), then scrubbed in Python (whole
+    Rows are pre-filtered in the database (``Identifiers.lookups``), then scrubbed in Python (whole
     words, any case, both scripts)."""
     fields = list(fields)
     if not fields or not identifiers.lookups:
         return 0
+    model = queryset.model
+    by_attname = {fl.attname: fl for fl in model._meta.concrete_fields}
+    casts = {}  # a JSON column is searched as its text
+    for f in fields:
+        if isinstance(by_attname[f], models.JSONField):
+            casts[f"_erasure_{f}"] = Cast(f, models.TextField())
     match = Q()
     for f in fields:
+        name = f"_erasure_{f}" if f"_erasure_{f}" in casts else f
         for lookup, value in identifiers.lookups:
-            match |= Q(**{f"{f}__{lookup}": value})
+            match |= Q(**{f"{name}__{lookup}": value})
+    queryset = queryset.annotate(**casts) if casts else queryset
     changed = 0
-    model = queryset.model
     pk_name = model._meta.pk.attname
     for row in queryset.filter(match).values(pk_name, *fields):
-        new = {f: identifiers.scrub(row[f]) for f in fields if isinstance(row[f], str)}
+        new = {f: identifiers.scrub_value(row[f]) for f in fields if row[f]}
         new = {f: v for f, v in new.items() if v != row[f]}
         if new:
             model._base_manager.filter(**{pk_name: row[pk_name]}).update(**new)
@@ -161,15 +179,13 @@ def blank_rows(queryset: QuerySet, values: dict) -> int:
 
 
 def text_fields(model, *, exclude: Iterable[str] = ()) -> list[str]:
-    """The model's character and text columns (a historical model's too)."""
-    from django.db import models
-
+    """The model's character, text and JSON columns (a historical model's too), without
+    the ones limited to choices (codes, not text)."""
     skip = set(exclude)
     return [
         f.attname
         for f in model._meta.concrete_fields
-        if isinstance(f, models.CharField | models.TextField)
-        and not isinstance(f, models.FileField)
+        if isinstance(f, models.CharField | models.TextField | models.JSONField)
         and not f.choices
         and f.attname not in skip
         and f.attname not in ("history_type",)

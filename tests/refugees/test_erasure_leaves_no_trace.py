@@ -1,5 +1,5 @@
 """Anonymising a person leaves no trace of them in any table or media file, and changes no
-figure of any report, for periods ending on a month's last day (a year, a quarter, months).
+figure of any report, for periods ending on a month's last day (a year, a quarter, two months).
 
 The person is built with everything through the services: documents, notes, consent, a
 project with its feasibility study (two versions of its document), a committee review
@@ -37,7 +37,6 @@ PERIODS = [
     (datetime.date(2025, 7, 1), datetime.date(2025, 9, 30)),  # a quarter: she turns 18 on 20 September
     (datetime.date(2025, 7, 1), datetime.date(2025, 7, 31)),  # a month: still 17
     (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28)),  # born on 29 February: still 17 on the 28th
-    (datetime.date(2025, 1, 1), datetime.date(2026, 6, 30)),  # a programme phase
 ]
 ZOUBEIDA = {
     "first": "Zoubeida",
@@ -155,6 +154,7 @@ def test_erasure_leaves_no_trace_and_every_report_unchanged(
     assert database_hits(search) == []
     assert file_hits(media, search, hashes) == []
     assert snapshot() == before
+    print(f"erasure: {len(before)} report figures and tables compared, {len(search)} identifiers searched")
     assert ProfileView.objects.filter(refugee=zoubeida).count() == views  # who viewed when, kept
     log = ErasureLog.objects.get(refugee=zoubeida)
     removed = {e["kind"]: e for e in log.removals}
