@@ -36,7 +36,7 @@ from core.registry import erasure
 from core.storage import private_storage
 from refugees.models import Consent, DuplicateConfirmation, Refugee, RefugeeDocument, RefugeeNote
 
-# The kinds of data an erasure log record names (the key is stored, the label is shown).
+# The kinds of data an erasure log record counts (documented in docs/refugees.md, Erasure).
 KINDS = (
     "profile",
     "profile_history",
@@ -55,7 +55,7 @@ KINDS = (
     "shared_project_files_kept",
 )
 
-# The profile's identifying fields and the values they take.
+# The profile's identifying fields, emptied (the names and the number take placeholders).
 IDENTIFYING = (
     "unhcr_case_number",
     "first_name_ar",
