@@ -44,6 +44,26 @@ def bracket_case(on: date, field: str = "date_of_birth") -> Case:
     return Case(*whens, default=Value(UNKNOWN_AGE), output_field=CharField())
 
 
+def generalised_birth_date(born: date | None) -> date | None:
+    """A coarser date of birth that falls in the same bracket as ``born`` on every month's
+    last day (the end of every partner reporting period), for an anonymised profile.
+
+    ``bracket_q`` compares the date of birth with ``on`` moved back N years, which for a
+    month end is the last day of that month N years earlier, except in February: a period
+    ending on 28 February of a common year compares with 28 February of a leap year, one
+    ending on 29 February with 29 February. So "born on or before that day" is decided by
+    the birth month alone, and the first of the month decides it the same way, for every
+    day of birth but the 29th of February (before 29 Feb, not before 28 Feb): no other date
+    is on the same side of both, so that date stays as it is.
+
+    A period ending mid-month can place someone whose birthday is later in that month in
+    the next bracket a month early (``tests/core/test_agd_generalised_birth_date.py``).
+    """
+    if born is None or (born.month, born.day) == (2, 29):
+        return born
+    return born.replace(day=1)
+
+
 def _years_before(on: date, years: int) -> date:
     try:
         return on.replace(year=on.year - years)

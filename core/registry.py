@@ -136,3 +136,25 @@ class StatusRuleRegistry:
 
 
 status_rules = StatusRuleRegistry()
+
+
+# (refugee, identifiers: core.erasure.Identifiers, report: core.erasure.ErasureReport) -> None
+ErasureProvider = Callable[..., None]
+
+
+class ErasureRegistry:
+    """What each higher app removes when a person is anonymised (``refugees.services
+    .refugee_anonymise`` runs every provider in its transaction, after its own steps)."""
+
+    def __init__(self) -> None:
+        self._providers: dict[str, ErasureProvider] = {}
+
+    def register(self, key: str, provider: ErasureProvider) -> None:
+        self._providers[key] = provider
+
+    def run(self, *, refugee, identifiers, report) -> None:
+        for key in sorted(self._providers):
+            self._providers[key](refugee=refugee, identifiers=identifiers, report=report)
+
+
+erasure = ErasureRegistry()

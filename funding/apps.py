@@ -20,8 +20,9 @@ class FundingConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from core.registry import NavItem, StatusRule, nav, status_rules, timeline
+        from core.registry import NavItem, StatusRule, erasure, nav, status_rules, timeline
         from core.roles import Role
+        from funding.erasure import erase_from_funding
         from funding.timeline import funding_timeline
 
         staff = (Role.CASEWORKER, Role.PROGRAMME_MANAGER)
@@ -53,3 +54,4 @@ class FundingConfig(AppConfig):
             ),
         )
         timeline.register("funding", funding_timeline)
+        erasure.register("funding", erase_from_funding)

@@ -19,8 +19,9 @@ class ProjectsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from core.registry import HomePanel, NavItem, home_panels, nav, status_rules, timeline
+        from core.registry import HomePanel, NavItem, erasure, home_panels, nav, status_rules, timeline
         from core.roles import Role
+        from projects.erasure import erase_from_projects
         from projects.panels import committee_context, pipeline_context
         from projects.status import register_status_rules
         from projects.timeline import project_timeline
@@ -54,3 +55,4 @@ class ProjectsConfig(AppConfig):
         )
         register_status_rules(status_rules)
         timeline.register("projects", project_timeline)
+        erasure.register("projects", erase_from_projects)

@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from refugees.models import Consent, DuplicateConfirmation, ProfileView, Refugee, RefugeeDocument, RefugeeNote
+from refugees.models import (
+    Consent,
+    DuplicateConfirmation,
+    ErasureLog,
+    ProfileView,
+    Refugee,
+    RefugeeDocument,
+    RefugeeNote,
+)
 from refugees.names import name_key
 
 
@@ -93,3 +101,23 @@ class DuplicateConfirmationAdmin(admin.ModelAdmin):
     list_select_related = ("refugee", "other", "confirmed_by")
     autocomplete_fields = ("refugee", "other", "confirmed_by")
     show_full_result_count = False
+
+
+@admin.register(ErasureLog)
+class ErasureLogAdmin(admin.ModelAdmin):
+    """Read-only: what each anonymisation removed (kinds and counts, never values)."""
+
+    list_display = ("refugee", "by", "at")
+    list_select_related = ("refugee", "by")
+    readonly_fields = ("refugee", "by", "at", "removals")
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

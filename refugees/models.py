@@ -1,4 +1,4 @@
-"""The refugee registry: profiles, consent, private documents, notes, view log.
+"""The refugee registry: profiles, consent, private documents, notes, view log, erasure log.
 
 Every change to a profile, a consent or a document is kept by django-simple-history
 (``history``); every view of a profile is a ``ProfileView`` row.
@@ -278,3 +278,21 @@ class DuplicateConfirmation(models.Model):
         verbose_name = _("duplicate confirmation")
         verbose_name_plural = _("duplicate confirmations")
         constraints = [models.UniqueConstraint(fields=["refugee", "other"], name="duplicate_confirmation_unique")]
+
+
+class ErasureLog(models.Model):
+    """One anonymisation: who, when, and what was removed (kinds of data with the number
+    of rows and files), never the removed values. ``removals`` is a list of
+    ``{"kind": ..., "rows": n, "files": n}`` (kinds: ``refugees.erasure.KINDS``)."""
+
+    refugee = models.ForeignKey(Refugee, on_delete=models.PROTECT, related_name="erasures", verbose_name=_("refugee"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("anonymised by")
+    )
+    at = models.DateTimeField(_("anonymised at"))
+    removals = models.JSONField(_("removed (kinds of data and counts)"), default=list)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("erasure log record")
+        verbose_name_plural = _("erasure log")

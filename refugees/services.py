@@ -7,6 +7,7 @@ and by projects and funding after their writes, with no acting user): it checks 
 The import's commit is ``refugees.importing.import_commit``."""
 
 import datetime
+import logging
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -15,12 +16,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.access import require
+from core.erasure import ERASED
 from core.models import User
 from core.registry import status_rules
 from refugees.access import can_edit_refugee, can_manage_subject_rights, can_register_refugee, can_view_refugee
+from refugees.erasure import anonymised_values, erase_person
 from refugees.models import (
     Consent,
     DuplicateConfirmation,
+    ErasureLog,
     ProfileView,
     Refugee,
     RefugeeDocument,
@@ -29,7 +33,8 @@ from refugees.models import (
 )
 from refugees.names import name_key
 
-ANONYMISED = "ANONYMISED"
+ANONYMISED = ERASED  # the anonymised profile's names
+logger = logging.getLogger("sanad.erasure")
 
 # The fields a form or an import may set on a profile.
 PROFILE_FIELDS = (
@@ -190,44 +195,33 @@ def document_delete(*, document: RefugeeDocument, by: User) -> None:
 def refugee_anonymise(*, refugee: Refugee, by: User) -> Refugee:
     """Erase a person's identity on request, keeping the row (and its counts) for aggregates.
 
-    Names become "ANONYMISED", the UNHCR numbers a unique placeholder; phone, skills,
-    notes and documents are deleted; the history rows are scrubbed of personal values.
-    The anonymisation itself stays in the history (who, when). Programme managers only.
+    What is kept and what is removed, here and in the other apps: ``refugees.erasure``.
+    Files are deleted once the transaction commits. The removals are logged in an
+    ``ErasureLog`` row (who, when, kinds and counts, no values); the anonymisation itself
+    stays in the history (who, when, reason "anonymised"). Programme managers only.
     """
     require(can_manage_subject_rights(by, refugee))
     refugee = Refugee.objects.select_for_update().get(pk=refugee.pk)
     if refugee.anonymised_at is not None:
         return refugee
-    placeholder = f"ANON-{refugee.pk}"
-    scrub = {
-        "unhcr_individual_number": placeholder,
-        "unhcr_case_number": "",
-        "first_name_latin": ANONYMISED,
-        "last_name_latin": ANONYMISED,
-        "first_name_ar": "",
-        "last_name_ar": "",
-        "name_key": "",
-        "phone": "",
-        "previous_occupation": "",
-        "skills": "",
-        "date_of_birth": None,
-        "caseworker": None,
-    }
-    # History first: scrub every earlier version of the person's personal values.
-    Refugee.history.filter(id=refugee.pk).update(**{k: v for k, v in scrub.items() if k != "caseworker"})
-    Consent.history.filter(refugee_id=refugee.pk).update(notes="")
-    for doc in list(refugee.documents.all()):
-        document_delete(document=doc, by=by)
-    RefugeeNote.objects.filter(refugee=refugee).delete()
-    RefugeeNote.history.filter(refugee_id=refugee.pk).update(text=ANONYMISED)
-    RefugeeDocument.history.filter(refugee_id=refugee.pk).update(original_name=ANONYMISED, file="")
-    Consent.objects.filter(refugee=refugee).update(notes="")
-    for field, value in scrub.items():
+    values = anonymised_values(refugee)
+    report = erase_person(refugee=refugee, by=by)
+    for field, value in values.items():
         setattr(refugee, field, value)
     refugee.anonymised_at = timezone.now()
     refugee._history_user = by
     refugee._change_reason = "anonymised"
     refugee.save()
+    ErasureLog.objects.create(refugee=refugee, by=by, at=refugee.anonymised_at, removals=report.as_list())
+    for entry in report.as_list():
+        logger.info(
+            "erasure of refugee %s by user %s: %s, %s rows, %s files",
+            refugee.pk,
+            by.pk,
+            entry["kind"],
+            entry["rows"],
+            entry["files"],
+        )
     return refugee
 
 
