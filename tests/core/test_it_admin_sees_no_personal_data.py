@@ -75,12 +75,14 @@ def test_the_it_admin_gets_no_personal_data_anywhere(client, world, admin_user, 
         leaks += [f"{url}: {m}" for m in markers if m in text]
         if name.split(":")[0] in ("refugees", "projects", "funding") and response.status_code not in (403, 405):
             opened.append(f"{url}: {response.status_code}")
-    for url, personal in _admin_urls():
+    admin_urls = _admin_urls()
+    for url, personal in admin_urls:
         response = client.get(url)
         text = _text(response)
         leaks += [f"{url}: {m}" for m in markers if m in text]
         if personal and not (response.status_code == 403 or _to_admin_index(response)):
             opened.append(f"{url}: {response.status_code}")
+    print(f"IT admin: {len(ACCESS)} app URLs and {len(admin_urls)} admin pages walked, {len(leaks)} leaks")
     assert not leaks, "personal data shown to the IT admin:\n" + "\n".join(leaks)
     assert not opened, "case pages opened to the IT admin:\n" + "\n".join(opened)
 
