@@ -73,7 +73,7 @@ def seed(*, stdout=None, options: dict | None = None) -> list[DemoUser]:
         user.office = Office.objects.get(code=spec.office) if spec.office else None
         user.partner_organisation = PartnerOrganisation.objects.get(code=spec.partner) if spec.partner else None
         user.is_staff = spec.role == Role.ADMIN
-        user.is_superuser = spec.role == Role.ADMIN
+        user.is_superuser = False  # the admin is IT: its group's permissions, no person's data
         if created:
             user.set_password(DEMO_PASSWORD)
         user.save()

@@ -38,6 +38,13 @@ ROLE_PRECEDENCE = [
 
 STAFF_ROLES = (Role.CASEWORKER, Role.PROGRAMME_MANAGER)
 
+# The admin role is IT: users, roles, offices, partner organisations and the Morocco reference
+# data (core), login lock-outs (axes), the Celery schedule and results. The apps add their
+# own reference data under "admin" in their role_permissions (scoring criteria, the visit
+# checklist). No model holding a person's data is here: their ModelAdmins also refuse a
+# user without a case role, superusers included (refugees.viewlog.PersonalDataAdmin).
+IT_PERMISSIONS = frozenset({"auth.*", "core.*", "axes.*", "django_celery_beat.*", "django_celery_results.*"})
+
 
 def roles_of(user) -> frozenset[str]:
     """The set of role names a user holds (cached on the user object)."""
@@ -95,7 +102,7 @@ def _matrix() -> dict[str, set[str]]:
     for config in apps.get_app_configs():
         for role, patterns in getattr(config, "role_permissions", {}).items():
             matrix.setdefault(role, set()).update(patterns)
-    matrix[Role.ADMIN] = {"*"}
+    matrix[Role.ADMIN] |= IT_PERMISSIONS
     return matrix
 
 

@@ -13,6 +13,7 @@ from funding.models import (
     Tranche,
     VisitPhoto,
 )
+from refugees.viewlog import PersonalDataAdmin
 
 
 class ExchangeRateInline(admin.TabularInline):
@@ -54,9 +55,11 @@ class TrancheInline(ReadOnlyInline):
 
 
 @admin.register(Grant)
-class GrantAdmin(admin.ModelAdmin):
+class GrantAdmin(PersonalDataAdmin, admin.ModelAdmin):
     """Grants are awarded through the app (checks and locks); the admin shows them."""
 
+    person_path = None
+    office_path = "project__office"
     list_display = ["project", "kind", "amount", "awarded_on"]
     list_filter = ["kind"]
     search_fields = ["project__reference", "project__title"]
@@ -78,9 +81,11 @@ class AllocationInline(ReadOnlyInline):
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(admin.ModelAdmin):
+class DisbursementAdmin(PersonalDataAdmin, admin.ModelAdmin):
     """The ledger: read-only. Entries are recorded and approved in the app, never deleted."""
 
+    person_path = None
+    office_path = "grant__project__office"
     list_display = ["pk", "grant", "kind", "date", "amount", "status", "recorded_by", "approved_by"]
     list_filter = ["status", "kind", "method"]
     search_fields = ["grant__project__reference", "reference", "idempotency_key"]
@@ -115,7 +120,9 @@ class VisitPhotoInline(ReadOnlyInline):
 
 
 @admin.register(FollowUpVisit)
-class FollowUpVisitAdmin(admin.ModelAdmin):
+class FollowUpVisitAdmin(PersonalDataAdmin, admin.ModelAdmin):
+    person_path = None
+    office_path = "project__office"
     list_display = ["project", "months_after_funding", "due_date", "status", "business_status", "verdict"]
     list_filter = ["status", "business_status", "verdict"]
     search_fields = ["project__reference"]

@@ -17,6 +17,7 @@ class FundingConfig(AppConfig):
             "funding.change_checklistitem",
         ],
         "caseworker": ["funding.view_grant", "funding.view_followupvisit"],
+        "admin": ["funding.*_checklistitem"],  # reference data (IT)
     }
 
     def ready(self) -> None:

@@ -43,7 +43,7 @@ from funding.models import (
     GrantFunding,
     Tranche,
 )
-from projects.models import BusinessProject
+from projects.models import BusinessProject, ProjectMember
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=16, decimal_places=2))
 APPROVED = Disbursement.Status.APPROVED
@@ -256,3 +256,8 @@ def months_between(start: datetime.date, end: datetime.date) -> int:
     if end.day < start.day:
         months -= 1
     return max(months, 0)
+
+
+def members_of(project_id: int) -> QuerySet:
+    """The ids of a project's members (the people a receipt or a visit photo concerns, for the view log)."""
+    return ProjectMember.objects.filter(project_id=project_id).values_list("refugee_id", flat=True)

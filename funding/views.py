@@ -28,6 +28,8 @@ from funding.forms import (
     VisitForm,
 )
 from funding.models import Disbursement, FollowUpVisit, Grant
+from funding.selectors import members_of
+from refugees.viewlog import What, log_shown
 
 
 def _entry_url(entry: Disbursement) -> str:
@@ -231,6 +233,7 @@ def disbursement_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 def disbursement_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     entry = access.disbursement_for_user(request.user, pk)
+    log_shown(request, members_of(entry.grant.project_id), what=What.DOCUMENT)
     return serve_private_file(entry.receipt, download_name=f"receipt-{entry.pk}")
 
 
@@ -310,6 +313,7 @@ def _visit_form_page(request: HttpRequest, visit: FollowUpVisit, record, *, save
 
 def visit_photo(request: HttpRequest, pk: int) -> HttpResponse:
     photo = access.visit_photo_for_user(request.user, pk)
+    log_shown(request, members_of(photo.visit.project_id), what=What.DOCUMENT)
     return serve_private_file(photo.file, download_name=f"visit-{photo.visit_id}-{photo.pk}", inline=True)
 
 

@@ -17,6 +17,7 @@ from projects.models import (
     ScoringCriterion,
     Session,
 )
+from refugees.viewlog import PersonalDataAdmin
 
 
 class AttendanceInline(admin.TabularInline):
@@ -26,16 +27,23 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(SimpleHistoryAdmin):
+class SessionAdmin(PersonalDataAdmin, SimpleHistoryAdmin):
+    person_path = None
+    office_path = "office"
     list_display = ["date", "kind", "topic", "city", "office", "partner", "unregistered_attendees"]
     list_filter = ["kind", "office", "partner"]
     search_fields = ["topic", "facilitator"]
     date_hierarchy = "date"
     inlines = [AttendanceInline]
 
+    def people_on_page(self, obj):
+        return obj.attendance.values_list("refugee_id", flat=True)
+
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(PersonalDataAdmin, admin.ModelAdmin):
+    person_path = "refugee_id"
+    office_path = "session__office"
     list_display = ["session", "refugee", "recorded_by", "recorded_at"]
     raw_id_fields = ["session", "refugee", "recorded_by"]
 
@@ -63,7 +71,9 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(BusinessProject)
-class BusinessProjectAdmin(SimpleHistoryAdmin):
+class BusinessProjectAdmin(PersonalDataAdmin, SimpleHistoryAdmin):
+    person_path = None
+    office_path = "office"
     list_display = ["reference", "title", "sector", "legal_form", "status", "office", "created_at"]
     list_filter = ["status", "sector", "legal_form", "office"]
     search_fields = ["reference", "title", "activity"]
@@ -71,27 +81,39 @@ class BusinessProjectAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["caseworker", "created_by"]
     inlines = [MemberInline, BudgetLineInline, TransitionInline]
 
+    def people_on_page(self, obj):
+        return obj.members.values_list("refugee_id", flat=True)
+
 
 @admin.register(ProjectMember)
-class ProjectMemberAdmin(SimpleHistoryAdmin):
+class ProjectMemberAdmin(PersonalDataAdmin, SimpleHistoryAdmin):
+    person_path = "refugee_id"
+    office_path = "project__office"
     list_display = ["project", "refugee", "is_lead", "share_percent", "is_active"]
     raw_id_fields = ["project", "refugee"]
 
 
 @admin.register(BudgetLine)
-class BudgetLineAdmin(SimpleHistoryAdmin):
+class BudgetLineAdmin(PersonalDataAdmin, SimpleHistoryAdmin):
+    person_path = None
+    office_path = "project__office"
     list_display = ["project", "category", "description", "quantity", "unit_cost", "total"]
     raw_id_fields = ["project"]
 
 
 @admin.register(FeasibilityStudy)
-class FeasibilityStudyAdmin(SimpleHistoryAdmin):
+class FeasibilityStudyAdmin(PersonalDataAdmin, SimpleHistoryAdmin):
+    person_path = None
+    office_path = "project__office"
     list_display = ["project", "opinion", "expected_monthly_revenue", "expected_monthly_costs"]
     raw_id_fields = ["project"]
+    exclude = ["document"]  # a private file has no URL: served by projects:study_document
 
 
 @admin.register(ProjectTransition)
-class ProjectTransitionAdmin(admin.ModelAdmin):
+class ProjectTransitionAdmin(PersonalDataAdmin, admin.ModelAdmin):
+    person_path = None
+    office_path = "project__office"
     list_display = ["project", "action", "from_status", "to_status", "by", "at"]
     list_filter = ["action", "to_status"]
     raw_id_fields = ["project", "by"]
@@ -110,7 +132,9 @@ class AgendaInline(admin.TabularInline):
 
 
 @admin.register(CommitteeSitting)
-class CommitteeSittingAdmin(admin.ModelAdmin):
+class CommitteeSittingAdmin(PersonalDataAdmin, admin.ModelAdmin):
+    person_path = None
+    office_path = None
     list_display = ["date", "location", "chair", "quorum", "status"]
     list_filter = ["status"]
     filter_horizontal = ["members"]
@@ -118,30 +142,43 @@ class CommitteeSittingAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(PersonalDataAdmin, admin.ModelAdmin):
+    person_path = None
+    office_path = "project__office"
     list_display = ["sitting", "project", "order"]
     raw_id_fields = ["sitting", "project"]
 
 
 @admin.register(Score)
-class ScoreAdmin(admin.ModelAdmin):
+class ScoreAdmin(PersonalDataAdmin, admin.ModelAdmin):
+    person_path = None
+    office_path = "item__project__office"
     list_display = ["item", "member", "criterion", "value", "scored_at"]
     raw_id_fields = ["item", "member"]
 
 
 @admin.register(ConflictOfInterest)
-class ConflictOfInterestAdmin(admin.ModelAdmin):
+class ConflictOfInterestAdmin(PersonalDataAdmin, admin.ModelAdmin):
+    person_path = None
+    office_path = "item__project__office"
     list_display = ["item", "member", "declared_at"]
     raw_id_fields = ["item", "member"]
 
 
 @admin.register(CommitteeDecision)
-class CommitteeDecisionAdmin(admin.ModelAdmin):
+class CommitteeDecisionAdmin(PersonalDataAdmin, admin.ModelAdmin):
+    person_path = None
+    office_path = "item__project__office"
     list_display = ["item", "decision", "approved_amount", "weighted_score", "decided_by", "decided_at"]
     raw_id_fields = ["item", "decided_by"]
 
 
 @admin.register(Cooperative)
-class CooperativeAdmin(SimpleHistoryAdmin):
+class CooperativeAdmin(PersonalDataAdmin, SimpleHistoryAdmin):
+    person_path = None
+    office_path = "project__office"
     list_display = ["proposed_name", "project", "name_approval_date", "registration_date", "registration_number"]
     raw_id_fields = ["project"]
+
+    def people_on_page(self, obj):
+        return obj.project.members.values_list("refugee_id", flat=True)

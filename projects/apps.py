@@ -16,6 +16,7 @@ class ProjectsConfig(AppConfig):
             "projects.delete_attendance",
         ],
         "committee_member": ["projects.view_committeesitting", "projects.view_agendaitem"],
+        "admin": ["projects.*_scoringcriterion"],  # reference data (IT)
     }
 
     def ready(self) -> None:

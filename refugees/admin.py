@@ -11,10 +11,14 @@ from refugees.models import (
     RefugeeNote,
 )
 from refugees.names import name_key
+from refugees.viewlog import PersonalDataAdmin
 
 
 @admin.register(Refugee)
-class RefugeeAdmin(SimpleHistoryAdmin):
+class RefugeeAdmin(PersonalDataAdmin, SimpleHistoryAdmin):
+    person_path = "pk"
+    office_path = "office"
+
     list_display = (
         "unhcr_individual_number",
         "first_name_latin",
@@ -51,42 +55,43 @@ class RefugeeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(SimpleHistoryAdmin):
+class ConsentAdmin(PersonalDataAdmin, SimpleHistoryAdmin):
     list_display = ("refugee", "purpose", "partner", "given_on", "withdrawn_on")
     list_filter = ("purpose", "partner", "withdrawn_on")
     search_fields = ("refugee__unhcr_individual_number", "refugee__last_name_latin")
     list_select_related = ("refugee", "partner")
-    autocomplete_fields = ("refugee", "recorded_by", "withdrawn_recorded_by")
+    raw_id_fields = ("refugee", "recorded_by", "withdrawn_recorded_by")
     show_full_result_count = False
 
 
 @admin.register(RefugeeDocument)
-class RefugeeDocumentAdmin(SimpleHistoryAdmin):
+class RefugeeDocumentAdmin(PersonalDataAdmin, SimpleHistoryAdmin):
     list_display = ("refugee", "kind", "original_name", "content_type", "size", "uploaded_by", "created_at")
     list_filter = ("kind", "content_type")
     search_fields = ("refugee__unhcr_individual_number", "original_name")
     list_select_related = ("refugee", "uploaded_by")
-    autocomplete_fields = ("refugee", "uploaded_by")
-    readonly_fields = ("file", "content_type", "size")
+    raw_id_fields = ("refugee", "uploaded_by")
+    readonly_fields = ("content_type", "size")
+    exclude = ("file",)  # a private file has no URL: served by refugees:document_download
     show_full_result_count = False
 
 
 @admin.register(RefugeeNote)
-class RefugeeNoteAdmin(SimpleHistoryAdmin):
+class RefugeeNoteAdmin(PersonalDataAdmin, SimpleHistoryAdmin):
     list_display = ("refugee", "author", "created_at")
     search_fields = ("refugee__unhcr_individual_number", "text")
     list_select_related = ("refugee", "author")
-    autocomplete_fields = ("refugee", "author")
+    raw_id_fields = ("refugee", "author")
     show_full_result_count = False
 
 
 @admin.register(ProfileView)
-class ProfileViewAdmin(admin.ModelAdmin):
-    list_display = ("refugee", "user", "viewed_at")
-    list_filter = ("viewed_at",)
+class ProfileViewAdmin(PersonalDataAdmin, admin.ModelAdmin):
+    list_display = ("refugee", "user", "viewed_at", "what", "page")
+    list_filter = ("viewed_at", "what")
     search_fields = ("refugee__unhcr_individual_number", "user__username")
     list_select_related = ("refugee", "user")
-    autocomplete_fields = ("refugee", "user")
+    raw_id_fields = ("refugee", "user")
     date_hierarchy = "viewed_at"
     show_full_result_count = False
 
@@ -95,12 +100,15 @@ class ProfileViewAdmin(admin.ModelAdmin):
 
 
 @admin.register(DuplicateConfirmation)
-class DuplicateConfirmationAdmin(admin.ModelAdmin):
+class DuplicateConfirmationAdmin(PersonalDataAdmin, admin.ModelAdmin):
     list_display = ("refugee", "other", "confirmed_by", "confirmed_at")
     search_fields = ("refugee__unhcr_individual_number", "other__unhcr_individual_number")
     list_select_related = ("refugee", "other", "confirmed_by")
-    autocomplete_fields = ("refugee", "other", "confirmed_by")
+    raw_id_fields = ("refugee", "other", "confirmed_by")
     show_full_result_count = False
+
+    def people_on_page(self, obj):
+        return [obj.other_id]
 
 
 @admin.register(ErasureLog)

@@ -6,7 +6,17 @@ class RefugeesConfig(AppConfig):
     name = "refugees"
     verbose_name = _("Refugee registry")
     # Model permissions per role (see core.roles); the Django admin uses them.
-    role_permissions: dict[str, list[str]] = {}
+    # The Django admin of the registry, for a user who is also admin (IT): what their case
+    # role may see there (the office scope applies, refugees.viewlog.PersonalDataAdmin).
+    role_permissions: dict[str, list[str]] = {
+        "programme_manager": [
+            "refugees.view_*",
+            "refugees.change_refugee",
+            "refugees.change_consent",
+            "refugees.change_refugeenote",
+        ],
+        "caseworker": ["refugees.view_*"],
+    }
 
     def ready(self) -> None:
         from core.registry import NavItem, nav, timeline

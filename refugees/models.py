@@ -254,11 +254,23 @@ class RefugeeNote(TimeStampedModel):
 
 
 class ProfileView(models.Model):
-    """Access log: who opened which profile, when."""
+    """The view log: who was shown which person's identifying data, when, and what
+    (``what``: the profile, a form, a list of named people, a file, an admin page; ``page``:
+    the URL name that showed it). Written by ``refugees.viewlog`` only (docs/refugees.md)."""
+
+    class What(models.TextChoices):
+        PROFILE = "profile", _("profile")
+        FORM = "form", _("form about the person")
+        LIST = "list", _("list of named people")
+        EXPORT = "export", _("export file")
+        DOCUMENT = "document", _("document")
+        ADMIN = "admin", _("administration page")
 
     refugee = models.ForeignKey(Refugee, on_delete=models.CASCADE, related_name="views", verbose_name=_("refugee"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("user"))
     viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
+    what = models.CharField(_("what was shown"), max_length=10, choices=What.choices, default=What.PROFILE)
+    page = models.CharField(_("page"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["-viewed_at"]

@@ -32,6 +32,7 @@ from refugees.models import (
     RefugeeStatus,
 )
 from refugees.names import name_key
+from refugees.viewlog import record_shown
 
 ANONYMISED = ERASED  # the anonymised profile's names
 logger = logging.getLogger("sanad.erasure")
@@ -112,9 +113,11 @@ def refugee_update(
     return refugee
 
 
-def profile_view_record(*, refugee: Refugee, by: User) -> ProfileView:
+def profile_view_record(*, refugee: Refugee, by: User, page: str = "") -> ProfileView:
+    """A profile shown outside a request (a shell, a task); the pages log through
+    ``refugees.viewlog.log_shown``, the same rows."""
     require(can_view_refugee(by, refugee))
-    return ProfileView.objects.create(refugee=refugee, user=by)
+    return record_shown(by=by, people=refugee, what=ProfileView.What.PROFILE, page=page)[0]
 
 
 @transaction.atomic

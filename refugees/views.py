@@ -41,10 +41,12 @@ from refugees.forms import (
 from refugees.models import Refugee
 from refugees.selectors import duplicate_candidates, refugee_list_page, refugees_sharing_with
 from refugees.timeline import profile_consents, refugee_changes, related_changes, share_queries
+from refugees.viewlog import What, log_shown
 
 
 def refugee_list(request: HttpRequest) -> HttpResponse:
     filterset, page = refugee_list_page(user=request.user, params=request.GET, per_page=settings.PAGINATE_BY)
+    log_shown(request, page, what=What.LIST)
     return render(
         request,
         "refugees/list.html",
@@ -59,7 +61,7 @@ def refugee_list(request: HttpRequest) -> HttpResponse:
 
 def refugee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     refugee = refugee_for_user(request.user, pk)
-    services.profile_view_record(refugee=refugee, by=request.user)
+    log_shown(request, refugee, what=What.PROFILE)
     manager = is_manager(request.user)
     # The cards and the timeline providers (this app's, projects', funding's) fetch the
     # consents, the history and the person's projects once for the whole page.
@@ -100,6 +102,8 @@ def _profile_form(request: HttpRequest, refugee: Refugee | None) -> HttpResponse
             return redirect("refugees:detail", pk=refugee.pk)
         form.data = form.data.copy()
         form.data["duplicate_ids"] = ",".join(str(i) for i in sorted(ids))
+    log_shown(request, refugee, what=What.FORM)
+    log_shown(request, [c["refugee"] for c in candidates if c["visible"]], what=What.LIST)
     return render(
         request,
         "refugees/form.html",
@@ -151,6 +155,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("The consent was recorded."))
         return redirect("refugees:detail", pk=refugee.pk)
+    log_shown(request, refugee, what=What.FORM)
     return render(request, "refugees/consent_form.html", {"form": form, "refugee": refugee})
 
 
@@ -162,6 +167,7 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
         services.consent_withdraw(consent=consent, by=request.user, on=form.cleaned_data["withdrawn_on"])
         messages.success(request, _("The withdrawal was recorded."))
         return redirect("refugees:detail", pk=refugee.pk)
+    log_shown(request, refugee, what=What.FORM)
     return render(request, "refugees/consent_withdraw.html", {"form": form, "refugee": refugee, "consent": consent})
 
 
@@ -181,12 +187,14 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("The document was added."))
         return redirect("refugees:detail", pk=refugee.pk)
+    log_shown(request, refugee, what=What.FORM)
     return render(request, "refugees/document_form.html", {"form": form, "refugee": refugee})
 
 
 def document_download(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
     refugee = refugee_for_user(request.user, pk)
     document = get_object_or_404(refugee.documents, pk=doc_pk)
+    log_shown(request, refugee, what=What.DOCUMENT)
     return serve_private_file(document.file, download_name=document.original_name)
 
 
@@ -210,6 +218,7 @@ def refugee_import(request: HttpRequest) -> HttpResponse:
         upload.seek(0)
         result = importing.validate_import(user=request.user, content=upload.read(), ext=ext)
         context["result"] = result
+        log_shown(request, [c for row in result.rows for c in row.candidates], what=What.LIST)
         if result.valid:
             token = importing.store_upload(user=request.user, upload=upload)
             context["confirm_form"] = ConfirmImportForm(initial={"token": token})
@@ -253,7 +262,7 @@ def _subject_rights_refugee(request: HttpRequest, pk: int) -> Refugee:
 
 def subject_export(request: HttpRequest, pk: int) -> HttpResponse:
     refugee = _subject_rights_refugee(request, pk)
-    services.profile_view_record(refugee=refugee, by=request.user)
+    log_shown(request, refugee, what=What.EXPORT)
     data = refugee_subject_data(refugee)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
@@ -265,7 +274,7 @@ def subject_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 def subject_print(request: HttpRequest, pk: int) -> HttpResponse:
     refugee = _subject_rights_refugee(request, pk)
-    services.profile_view_record(refugee=refugee, by=request.user)
+    log_shown(request, refugee, what=What.EXPORT)
     return render(request, "refugees/subject_print.html", {"refugee": refugee, "data": refugee_subject_data(refugee)})
 
 
@@ -277,6 +286,7 @@ def refugee_anonymise(request: HttpRequest, pk: int) -> HttpResponse:
         services.refugee_anonymise(refugee=refugee, by=request.user)
         messages.success(request, _("The profile was anonymised."))
         return redirect("refugees:detail", pk=refugee.pk)
+    log_shown(request, refugee, what=What.FORM)
     return render(request, "refugees/anonymise.html", {"form": form, "refugee": refugee})
 
 
@@ -285,7 +295,9 @@ def partner_export(request: HttpRequest, code: str) -> HttpResponse:
     refugees_visible_to(request.user)
     require(can_export_for_partners(request.user))
     partner = get_object_or_404(PartnerOrganisation, code=code)
-    response = HttpResponse(partner_csv(refugees_sharing_with(partner)), content_type="text/csv; charset=utf-8")
+    sharing = refugees_sharing_with(partner)
+    log_shown(request, sharing.values_list("pk", flat=True), what=What.EXPORT)
+    response = HttpResponse(partner_csv(sharing), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sanad-{partner.code}-consenting.csv"'
     response["Cache-Control"] = "private, no-store"
     return response

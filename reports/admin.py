@@ -16,7 +16,8 @@ class ReportRunAdmin(admin.ModelAdmin):
         "signed_off_at",
     )
     list_filter = ("code", "status", "partner")
-    readonly_fields = [f.name for f in ReportRun._meta.fields]
+    readonly_fields = [f.name for f in ReportRun._meta.fields if f.name != "file"]
+    exclude = ["file"]  # a private file has no URL: served by reports:run_download
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -22,6 +22,7 @@ from projects.forms import (
     TransitionForm,
 )
 from projects.models import BusinessProject, FeasibilityStudy, LegalForm, ProjectMember, ProjectStatus
+from refugees.viewlog import What, log_shown
 
 
 def project_list(request: HttpRequest) -> HttpResponse:
@@ -75,9 +76,11 @@ def detail_context(request: HttpRequest, project: BusinessProject, **forms) -> d
     user = request.user
     can_write = access.can_edit_project(user, project)
     can_edit = can_write and project.status == ProjectStatus.DRAFT
+    members = list(project.members.select_related("refugee").order_by("-is_lead", "pk"))
+    log_shown(request, [m.refugee_id for m in members], what=What.LIST)  # the page names its members
     context = {
         "project": project,
-        "members": project.members.select_related("refugee").order_by("-is_lead", "pk"),
+        "members": members,
         "lines": project.budget_lines.all(),
         "budget_total": selectors.budget_total(project),
         "requested": selectors.amount_requested(project),
@@ -188,6 +191,7 @@ def study_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def study_document(request: HttpRequest, pk: int) -> HttpResponse:
     project = access.project_for_user(request.user, pk)
     study = get_object_or_404(FeasibilityStudy, project=project)
+    log_shown(request, project.members.values_list("refugee_id", flat=True), what=What.DOCUMENT)
     return serve_private_file(study.document, download_name=f"{project.reference}-study")
 
 

@@ -15,6 +15,7 @@ from core.pagination import paginate
 from projects import access, selectors, services
 from projects.forms import AgendaAddForm, ConflictForm, DecisionForm, ScoreForm, SittingForm
 from projects.models import AgendaItem, CommitteeSitting, ScoringCriterion
+from refugees.viewlog import What, log_shown
 
 
 def sitting_list(request: HttpRequest) -> HttpResponse:
@@ -81,6 +82,7 @@ def _item_page(request: HttpRequest, item: AgendaItem, *, status: int = 200, **b
     """The item's page; ``bound`` are forms to show again with their errors (status 400)."""
     user, sitting = request.user, item.sitting
     context = selectors.item_review(item, user)
+    log_shown(request, [m.refugee_id for m in context["members"]], what=What.LIST)  # fetched once, for the page
     open_for_me = (
         access.can_sit_on(user, sitting)
         and context["decision"] is None

@@ -13,6 +13,7 @@ from core.pagination import paginate, querystring_without_page
 from projects import access, selectors, services
 from projects.forms import SessionForm
 from projects.models import Attendance, Session
+from refugees.viewlog import What, log_shown
 
 
 def session_list(request: HttpRequest) -> HttpResponse:
@@ -60,11 +61,13 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.session_for_user(request.user, pk)
     q = (request.GET.get("q") or "").strip()
     context = {"session": session, "q": q, "results": selectors.refugees_to_mark_present(request.user, session, q)}
+    log_shown(request, context["results"], what=What.LIST)
     if request.headers.get("HX-Request"):
         return render(request, "projects/_attendance_search.html", context)
     context["attendance"] = session.attendance.select_related("refugee").order_by(
         "refugee__last_name_latin", "refugee__first_name_latin"
     )
+    log_shown(request, [a.refugee_id for a in context["attendance"]], what=What.LIST)  # fetched once, for the page
     return render(request, "projects/session_detail.html", context)
 
 

@@ -27,7 +27,10 @@ Django admin is covered by a few representative rows (``admin:...`` below): its 
 URLs are django.contrib.admin's own, behind the same ``is_staff`` gate.
 
 The admin (IT) has no case scope: 403 on every case page of refugees, projects and
-funding, and no reports; the Django admin is theirs.
+funding, and no reports; the Django admin is theirs for users, roles, offices and reference
+data, and refuses them (403) every model holding a person's data (the ``admin:`` rows of
+refugees and projects below; ``tests/core/test_it_admin_sees_no_personal_data.py`` walks
+every page of the admin).
 """
 
 from __future__ import annotations
@@ -100,6 +103,7 @@ class Row:
     data: Callable | None = None  # world -> a minimal POST body
     public: bool = False  # the anonymous visitor is not sent to the login page
     refused: str = "403"
+    forbidden: frozenset = NOBODY  # 403 whatever ``refused`` says (the IT admin, in the Django admin)
 
     def expected(self, method: str, who: str) -> str:
         allowed = self.get if method == "GET" else self.post
@@ -109,6 +113,8 @@ class Row:
             return NOT_ALLOWED
         if who in self.not_found:
             return "404"
+        if who in self.forbidden:
+            return "403"
         return self.let_in if who in allowed else self.refused
 
 
@@ -169,6 +175,16 @@ ACCESS: dict[str, Row] = {
     "admin:core_office_change": Row(
         get={ADMIN}, post={ADMIN}, refused=LOGIN, kwargs=lambda w: {"object_id": w.rabat.pk}
     ),
+    # ... but no model holding a person's data: 403 for the IT admin (no case role)
+    "admin:refugees_refugee_changelist": Row(get=NOBODY, post=NOBODY, refused=LOGIN, forbidden={ADMIN}),
+    "admin:refugees_refugee_change": Row(
+        get=NOBODY, post=NOBODY, refused=LOGIN, forbidden={ADMIN}, kwargs=lambda w: {"object_id": w.refugee.pk}
+    ),
+    "admin:refugees_consent_changelist": Row(get=NOBODY, post=NOBODY, refused=LOGIN, forbidden={ADMIN}),
+    "admin:projects_attendance_changelist": Row(get=NOBODY, post=NOBODY, refused=LOGIN, forbidden={ADMIN}),
+    "admin:projects_businessproject_changelist": Row(get=NOBODY, post=NOBODY, refused=LOGIN, forbidden={ADMIN}),
+    "admin:funding_grant_changelist": Row(get=NOBODY, post=NOBODY, refused=LOGIN, forbidden={ADMIN}),
+    "admin:projects_scoringcriterion_changelist": Row(get={ADMIN}, post={ADMIN}, refused=LOGIN),
     # refugees: the registry (staff; the subject's rights and partner exports: the manager)
     "refugees:list": Row(get=STAFF, post=STAFF),
     "refugees:create": Row(get=STAFF, post=STAFF),
@@ -441,3 +457,4 @@ def test_the_table_is_well_formed():
             assert allowed == NOT_ALLOWED or allowed <= EVERYONE, name
         assert row.not_found <= SIGNED_IN, name
         assert row.refused in ("403", LOGIN), name
+        assert row.forbidden <= SIGNED_IN, name

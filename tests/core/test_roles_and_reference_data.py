@@ -10,8 +10,26 @@ def test_it_creates_a_group_per_role(db):
     assert set(Group.objects.values_list("name", flat=True)) >= set(Role.values)
 
 
-def test_it_gives_the_admin_group_every_permission(db):
-    assert Group.objects.get(name=Role.ADMIN).permissions.count() == Permission.objects.count()
+def test_it_gives_the_admin_group_it_permissions_and_no_personal_data(db):
+    """The admin is IT: users, roles, offices, reference data; no model of a person's case."""
+    perms = {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in Group.objects.get(name=Role.ADMIN).permissions.select_related("content_type")
+    }
+    assert {"core.change_user", "auth.change_group", "core.change_office", "core.change_city"} <= perms
+    assert {"projects.change_scoringcriterion", "funding.change_checklistitem"} <= perms
+    cases = {p for p in perms if p.split(".")[0] in ("refugees", "projects", "funding", "reports")}
+    assert cases == {
+        "projects.add_scoringcriterion",
+        "projects.change_scoringcriterion",
+        "projects.delete_scoringcriterion",
+        "projects.view_scoringcriterion",
+        "funding.add_checklistitem",
+        "funding.change_checklistitem",
+        "funding.delete_checklistitem",
+        "funding.view_checklistitem",
+    }
+    assert Permission.objects.filter(content_type__app_label="refugees").exists()
 
 
 def test_it_loads_the_twelve_regions_in_three_languages(db):

@@ -2,10 +2,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.urls import NoReverseMatch, reverse
 
+from core.roles import Role
 from funding.models import Disbursement
 from tests.factories.funding import paid
 
@@ -42,6 +44,8 @@ def test_the_database_refuses_bulk_changes_and_deletes(entry):
 
 
 def test_the_admin_is_read_only(entry, client_for, admin_user):
+    assert client_for(admin_user).get(reverse("admin:funding_disbursement_changelist")).status_code == 403  # IT
+    admin_user.groups.add(Group.objects.get(name=Role.PROGRAMME_MANAGER))  # an admin who is also a manager
     client = client_for(admin_user)
     change = reverse("admin:funding_disbursement_change", args=[entry.pk])
     assert client.get(change).status_code == 200  # it can be looked at
