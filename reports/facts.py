@@ -110,6 +110,15 @@ def facts_ensure() -> bool:
     return True
 
 
+def facts_refresh_if_older(max_age: datetime.timedelta) -> dict[str, int] | None:
+    """Rebuild whole if the last whole rebuild is older than ``max_age`` (the nightly one
+    was missed: beat, the broker or the workers down at 03:20), else nothing (None)."""
+    state = FactsState.objects.filter(pk=1).first()
+    if state is not None and state.refreshed_at is not None and state.refreshed_at > timezone.now() - max_age:
+        return None
+    return facts_refresh()
+
+
 def _built() -> bool:
     return FactsState.objects.filter(pk=1, refreshed_at__isnull=False).exists()
 
