@@ -18,6 +18,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 from config.env import env_bool, env_float, env_int, env_list, env_str
 
@@ -189,6 +190,9 @@ STORAGES = {
         )
     },
 }
+# WhiteNoise compresses every static file at collectstatic but source maps (only a
+# developer's tools fetch them; compressing the vendored ones was most of its time).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 # Public media (nothing personal ever goes here).
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
