@@ -234,10 +234,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
-# A broker down or hung (a network partition) must cost a request about a second, once:
+# A broker down or hung (a network partition) must cost a request half a second, once:
 # connection and socket timeouts on Redis, and one publishing attempt (core.tasks.enqueue
 # sends with retry=False, and kombu makes one connection attempt: max_retries 0).
-BROKER_TIMEOUT = env_float("CELERY_BROKER_TIMEOUT", 1.0)
+BROKER_TIMEOUT = env_float("CELERY_BROKER_TIMEOUT", 0.5)
 CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}

@@ -35,7 +35,7 @@ def enqueue(name: str, *args, task_id: str | None = None, **kwargs) -> bool:
     cannot be reached (kombu's ``OperationalError``, redis' ``ConnectionError`` ...) must
     not fail the request that asked: the caller keeps a row that a beat task or a later
     request re-sends. One attempt only, bounded by the broker's connection and socket
-    timeouts (``CELERY_BROKER_TIMEOUT``): a hung Redis costs a request a second or so.
+    timeouts (``CELERY_BROKER_TIMEOUT``, 0.5 s): a hung Redis costs a request that much.
     """
     try:
         _task(name).apply_async(args=args, kwargs=kwargs, task_id=task_id, retry=False)
