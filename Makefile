@@ -13,7 +13,7 @@ PYTEST_ARGS ?=
 # `--dist load` keeps pytest-django's order in each process (database tests before transactional ones).
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint venv dev-venv migrate seed messages check-messages worker beat clean help
+.PHONY: run test lint venv dev-venv system-packages migrate seed messages check-messages worker beat backup clean help
 
 help:
 	@echo "make run    - install, migrate, seed the demo and serve http://127.0.0.1:8000"
@@ -42,7 +42,12 @@ seed: migrate
 run: seed
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: dev-venv
+# What the suite needs from the system (Chromium, WeasyPrint's Pango and fonts, gettext,
+# redis-server, pg_dump): installed when missing if root, else the command to run is shown.
+system-packages:
+	.ci/system-packages
+
+test: system-packages dev-venv
 	SANAD_ENV=test DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) \
 	CELERY_TASK_ALWAYS_EAGER=1 \
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
@@ -62,6 +67,11 @@ worker: venv
 
 beat: venv
 	$(VENV)/bin/celery -A config beat -l info
+
+# A backup of the database and both media folders into backups/<date-time> (README: operations).
+BACKUP_DIR ?= backups/$(shell date +%Y%m%d-%H%M%S)
+backup: venv
+	$(PY) manage.py backup --to $(BACKUP_DIR)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles .pytest_cache .ruff_cache

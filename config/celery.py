@@ -17,30 +17,40 @@ app = Celery("sanad")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# What must happen is reconciled from the database, never trusted to one message: an entry
+# that runs while Redis, beat or the workers are down is made up by the next one (each task
+# is idempotent and looks at what is due, not at what it was told).
 app.conf.beat_schedule = {
     "core-clear-expired-sessions": {
         "task": "core.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
-    # reports: the partner reports of the last quarter, on the 5th of each quarter's first month
+    # reports: the partner reports of the last quarter, due from the 5th of each quarter's
+    # first month; asked every hour, the task requests the ones missing (once each)
     "reports-quarterly-runs": {
         "task": "reports.tasks.schedule_quarterly_runs",
-        "schedule": crontab(day_of_month=5, month_of_year="1,4,7,10", hour=6, minute=0),
+        "schedule": crontab(minute=5),
     },
-    # reports: runs requested while the broker was down are sent when it is back
-    # refugees: import files uploaded for a preview and never confirmed
+    # refugees: import files uploaded for a preview and never confirmed (found by their age
+    # on disk, so a missed hour is made up by the next)
     "refugees-discard-abandoned-imports": {
         "task": "refugees.tasks.discard_abandoned_imports",
         "schedule": crontab(minute=40),
     },
-    "reports-requeue-pending-runs": {
-        "task": "reports.tasks.requeue_pending_runs",
-        "schedule": crontab(minute="*/2"),
+    # reports: runs whose message Redis lost are sent again, runs whose worker died (lease
+    # ran out) are built again, runs requested while the broker was down are sent
+    "reports-reconcile-runs": {
+        "task": "reports.tasks.reconcile_runs",
+        "schedule": crontab(minute="*"),
     },
     # reports: the dashboard's derived facts, rebuilt whole at night (kept up to date write by
-    # write during the day; the rebuild logs any drift)
+    # write during the day; the rebuild logs any drift); made up within the hour if missed
     "reports-rebuild-facts": {
         "task": "reports.tasks.rebuild_facts",
         "schedule": crontab(hour=3, minute=20),
+    },
+    "reports-rebuild-facts-if-missed": {
+        "task": "reports.tasks.rebuild_facts_if_missed",
+        "schedule": crontab(minute=50),
     },
 }

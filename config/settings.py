@@ -18,8 +18,9 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -108,9 +109,20 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+# Production keeps connections (DB_CONN_MAX_AGE=60) and checks one before reusing it
+# (DB_CONN_HEALTH_CHECKS), so a connection PostgreSQL dropped costs no request an error.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", default=PRODUCTION),
+    )
+}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if USING_POSTGRES:
+    # A database host that does not answer fails a request (and /readyz) in seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # SQLite (the embedded demo database) cannot make the report-version constraint that uses
 # NULLS NOT DISTINCT (W047), nor carry extra columns in an index (W040: the refugees' intake
@@ -178,6 +190,9 @@ STORAGES = {
         )
     },
 }
+# WhiteNoise compresses every static file at collectstatic but source maps (only a
+# developer's tools fetch them; compressing the vendored ones was most of its time).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 # Public media (nothing personal ever goes here).
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
@@ -219,9 +234,29 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+# A broker down or hung (a network partition) must cost a request half a second, once:
+# connection and socket timeouts on Redis, and one publishing attempt (core.tasks.enqueue
+# sends with retry=False, and kombu makes one connection attempt: max_retries 0).
+BROKER_TIMEOUT = env_float("CELERY_BROKER_TIMEOUT", 0.5)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 # Redis redelivers an unacknowledged task after visibility_timeout: keep it above the
-# longest task time limit, or a long task would run twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+# longest task time limit, or a long task would run twice. A report run does not rely on
+# it: its lease (below) is what brings a run back after its worker died.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT * 2,
+    "socket_timeout": BROKER_TIMEOUT,
+    "socket_connect_timeout": BROKER_TIMEOUT,
+    "max_retries": 0,
+}
+CELERY_REDIS_SOCKET_TIMEOUT = BROKER_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT
+# A running report run is owned by a lease its worker renews every quarter of it; a lease
+# not renewed (the worker died) is taken back by the reconciling beat task (every minute),
+# and the run built again, at most REPORTS_RUN_MAX_ATTEMPTS times.
+REPORTS_RUN_LEASE_SECONDS = env_float("REPORTS_RUN_LEASE_SECONDS", 120)
+REPORTS_RUN_MAX_ATTEMPTS = env_int("REPORTS_RUN_MAX_ATTEMPTS", 3)
 CELERY_RESULT_EXPIRES = timedelta(days=7)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -1,5 +1,5 @@
 """Root URLconf. Every URL requires login (LoginRequiredMiddleware) except the views
-marked ``login_not_required``: login, password reset, language switch and health."""
+marked ``login_not_required``: login, password reset, language switch, health and readiness."""
 
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("core.urls_auth")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("refugees/", include("refugees.urls")),
     path("projects/", include("projects.urls")),
     path("funding/", include("funding.urls")),

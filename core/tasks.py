@@ -24,17 +24,21 @@ def _task(name: str):
         return current_app.tasks[name]
 
 
-def enqueue(name: str, *args, **kwargs) -> bool:
+def enqueue(name: str, *args, task_id: str | None = None, **kwargs) -> bool:
     """Send the task ``name`` now; ``False`` (logged, nothing raised) if the broker is down.
+
+    ``task_id`` names the message (a caller that keeps it can later ask the broker whether
+    the message is still there: ``core.broker.tasks_held``).
 
     The task is looked up among the registered ones, so the eager mode of ``make run``
     (no broker: the task runs here and now) and a real broker behave alike. A broker that
     cannot be reached (kombu's ``OperationalError``, redis' ``ConnectionError`` ...) must
     not fail the request that asked: the caller keeps a row that a beat task or a later
-    request re-sends.
+    request re-sends. One attempt only, bounded by the broker's connection and socket
+    timeouts (``CELERY_BROKER_TIMEOUT``, 0.5 s): a hung Redis costs a request that much.
     """
     try:
-        _task(name).apply_async(args=args, kwargs=kwargs, retry=False)
+        _task(name).apply_async(args=args, kwargs=kwargs, task_id=task_id, retry=False)
     except Exception as exc:  # any broker failure: the caller decides what to keep
         log.warning("task %s%s not enqueued: %s", name, args or "", exc)
         return False

@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.health import readiness
 from core.registry import home_panels, nav
 from core.roles import Role, role_of
 
@@ -29,7 +30,17 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers (it touches nothing else)."""
     return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: PostgreSQL, Redis (when used) and the media folders answer, each within
+    a short timeout (``core.health``); 503 with what failed otherwise."""
+    ready, checks = readiness()
+    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
 
 
 def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:

@@ -32,6 +32,7 @@ The indicator registry (and so every report and ``build_report``) never reads th
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from django.core.cache import cache
@@ -111,6 +112,15 @@ def facts_ensure() -> bool:
         return False
     facts_refresh()
     return True
+
+
+def facts_refresh_if_older(max_age: datetime.timedelta) -> dict[str, int] | None:
+    """Rebuild whole if the last whole rebuild is older than ``max_age`` (the nightly one
+    was missed: beat, the broker or the workers down at 03:20), else nothing (None)."""
+    state = FactsState.objects.filter(pk=1).first()
+    if state is not None and state.refreshed_at is not None and state.refreshed_at > timezone.now() - max_age:
+        return None
+    return facts_refresh()
 
 
 def _built() -> bool:

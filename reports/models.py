@@ -1,7 +1,10 @@
 """Report runs: one partner report for one period, built in the background and stored.
 
 A run is requested (``queued``), built by a Celery task (``running`` then ``done`` or
-``failed`` with a readable error) and stored privately with its SHA-256. A programme
+``failed`` with a readable error) and stored privately with its SHA-256. A running run is
+owned by a lease (the worker, and until when; the worker renews it while it builds), not
+by a message in Redis: ``services.report_runs_reconcile`` (beat, every minute) sends again
+a queued run whose message is gone and takes back a run whose lease expired. A programme
 manager signs a done run off: from then on it cannot change. Asking again for the same
 report, partner and period makes the next version; ``figures`` keeps the numbers so two
 versions can be compared.
@@ -62,6 +65,9 @@ class ReportRun(models.Model):
     scheduled = models.BooleanField(_("scheduled"), default=False)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     enqueued_at = models.DateTimeField(_("sent to the queue at"), null=True, blank=True)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    lease_owner = models.CharField(_("built by"), max_length=200, blank=True)
+    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -95,7 +101,10 @@ class ReportRun(models.Model):
                 name="report_run_signed_off_when_done",
             ),
         ]
-        indexes = [models.Index(fields=["status", "enqueued_at"])]
+        indexes = [
+            models.Index(fields=["status", "enqueued_at"]),
+            models.Index(fields=["status", "lease_expires_at"], name="report_run_lease"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.period_start}..{self.period_end} v{self.version}"

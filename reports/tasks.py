@@ -9,7 +9,7 @@ import datetime
 from celery import shared_task
 
 from reports import services
-from reports.facts import facts_ensure, facts_refresh
+from reports.facts import facts_ensure, facts_refresh, facts_refresh_if_older
 
 
 @shared_task(name="reports.tasks.build_report_run", acks_late=True, reject_on_worker_lost=True)
@@ -17,14 +17,24 @@ def build_report_run(run_id: int) -> str:
     return services.report_run_build(run_id=run_id).status
 
 
+@shared_task(name="reports.tasks.reconcile_runs")
+def reconcile_runs() -> dict:
+    """Every minute: send again the runs whose message Redis lost, take back the runs whose
+    worker died (lease ran out), send the runs never sent (``services.report_runs_reconcile``)."""
+    return services.report_runs_reconcile(resend_after=datetime.timedelta(minutes=1))
+
+
 @shared_task(name="reports.tasks.requeue_pending_runs")
-def requeue_pending_runs() -> int:
-    """Send the runs requested while the queue was down (older than a minute)."""
-    return services.report_runs_requeue(older_than=datetime.timedelta(minutes=1))
+def requeue_pending_runs() -> dict:
+    """The former name of ``reconcile_runs`` (a beat entry saved in the database under it
+    before an upgrade keeps working)."""
+    return reconcile_runs()
 
 
 @shared_task(name="reports.tasks.schedule_quarterly_runs")
 def schedule_quarterly_runs() -> int:
+    """Hourly: each partner's reports of its last complete period that are due and missing
+    (idempotent)."""
     return len(services.report_runs_schedule_periods())
 
 
@@ -44,3 +54,9 @@ def rebuild_facts() -> dict:
     """Rebuild the dashboard's facts whole (nightly): a safety net that logs any drift from
     the records left by a write behind the signals (raw SQL, ``QuerySet.update``)."""
     return facts_refresh()
+
+
+@shared_task(name="reports.tasks.rebuild_facts_if_missed")
+def rebuild_facts_if_missed() -> dict | None:
+    """Hourly: the nightly rebuild, if the last one is more than a day and two hours old."""
+    return facts_refresh_if_older(datetime.timedelta(hours=26))

@@ -168,6 +168,7 @@ ACCESS: dict[str, Row] = {
     "password_reset_complete": Row(get=EVERYONE, post=NOT_ALLOWED, public=True),
     "set_language": Row(get=EVERYONE, post=EVERYONE, public=True),
     "healthz": Row(get=EVERYONE, post=NOT_ALLOWED, public=True),
+    "readyz": Row(get=EVERYONE, post=NOT_ALLOWED, public=True),
     # The Django admin (IT): representative rows; the rest of /admin/ is behind the same gate.
     "admin:index": Row(get={ADMIN}, post={ADMIN}, refused=LOGIN),
     "admin:login": Row(get=EVERYONE, post=EVERYONE, public=True),

@@ -1,5 +1,5 @@
 """Walk the whole URLconf: an anonymous visitor is sent to a login page from every URL
-except the few public ones (login, password reset, language switch, health)."""
+except the few public ones (login, password reset, language switch, health and readiness)."""
 
 from urllib.parse import urlparse
 
@@ -15,6 +15,7 @@ PUBLIC = {
     "password_reset_complete",
     "set_language",
     "healthz",
+    "readyz",
     "admin:login",
 }
 

@@ -2,8 +2,10 @@
 the embedded SQLite default migrates and seeds (so `make run` cannot silently rot)."""
 
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -63,3 +65,25 @@ def test_it_migrates_and_seeds_the_embedded_sqlite_default(tmp_path):
     assert "caseworker" in seed.stdout and "partner.unhcr" in seed.stdout
     again = _manage("seed_demo", "--quiet-accounts", env_extra=env, drop=drop)
     assert again.returncode == 0, again.stderr  # idempotent, as `make run` is run again
+
+    # The embedded database backs up and restores too (SQLite's online backup).
+    (tmp_path / "private" / "documents").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "private" / "documents" / "id.pdf").write_bytes(b"%PDF-1.4 an identity document")
+    made = _manage("backup", "--to", str(tmp_path / "backup"), env_extra=env, drop=drop)
+    assert made.returncode == 0, made.stderr
+    fresh = {
+        **env,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'restored.sqlite3'}",
+        "PRIVATE_MEDIA_ROOT": str(tmp_path / "restored-private"),
+        "MEDIA_ROOT": str(tmp_path / "restored-media"),
+    }
+    restored = _manage("restore", "--from", str(tmp_path / "backup"), env_extra=fresh, drop=drop)
+    assert restored.returncode == 0, restored.stderr
+    assert _sqlite_counts(tmp_path / "restored.sqlite3") == _sqlite_counts(tmp_path / "smoke.sqlite3")
+    assert (tmp_path / "restored-private" / "documents" / "id.pdf").read_bytes() == b"%PDF-1.4 an identity document"
+
+
+def _sqlite_counts(path) -> dict[str, int]:
+    with closing(sqlite3.connect(path)) as db:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}  # noqa: S608

@@ -22,7 +22,7 @@ def test_it_asks_for_each_partner_s_last_complete_period(partner_unhcr, settings
 
 def test_it_is_in_the_beat_schedule():
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    assert {"reports.tasks.schedule_quarterly_runs", "reports.tasks.requeue_pending_runs"} <= tasks
+    assert {"reports.tasks.schedule_quarterly_runs", "reports.tasks.reconcile_runs"} <= tasks
 
 
 def test_it_requests_each_partner_report_once_and_emails_a_link(partner_unhcr, django_capture_on_commit_callbacks):

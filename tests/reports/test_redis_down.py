@@ -54,7 +54,7 @@ def test_it_saves_the_request_and_builds_it_when_redis_is_back(own_broker, tmp_p
         redis_server = start_redis(PORT, tmp_path)  # the broker is back
         worker = start_worker("config", worker_env(own_broker, tmp_path), "back")
         reset_pools()
-        assert report_runs_requeue() == 1  # what the beat entry does every two minutes
+        assert report_runs_requeue() == 1  # what the reconciling beat entry does every minute
         assert wait_for(lambda: ReportRun.objects.get(pk=run.pk).status == "done", timeout=120)
         assert report_runs_requeue() == 0
     finally:

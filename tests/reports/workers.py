@@ -1,5 +1,6 @@
 """Real Celery workers and a real redis-server in subprocesses, for the reliability tests."""
 
+import contextlib
 import os
 import shutil
 import signal
@@ -89,3 +90,55 @@ def _port_open(port: int) -> bool:
     with socket.socket() as s:
         s.settimeout(0.3)
         return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@contextlib.contextmanager
+def own_redis(port: int, workdir: Path):
+    """A redis-server of the test's own on ``port``, with this process's Celery app pointed
+    at it (not eager): yields ``(url, server)``; ``server.process`` may be replaced by a
+    restart (``server.restart()``)."""
+    from config.celery import app
+
+    url = f"redis://127.0.0.1:{port}/0"
+    server = RedisServer(port, workdir)
+    eager = app.conf.task_always_eager
+    app.conf.broker_write_url = app.conf.broker_read_url = url
+    app.conf.task_always_eager = False
+    reset_pools()
+    try:
+        yield url, server
+    finally:
+        server.stop()
+        app.conf.broker_write_url = app.conf.broker_read_url = None
+        app.conf.task_always_eager = eager
+        reset_pools()
+
+
+class RedisServer:
+    def __init__(self, port: int, workdir: Path):
+        self.port, self.workdir = port, workdir
+        self.process = start_redis(port, workdir)
+
+    def restart(self) -> None:
+        """Stop it and start an empty one on the same port (``--save ""``: nothing kept)."""
+        stop(self.process)
+        self.process = start_redis(self.port, self.workdir)
+
+    def pause(self) -> None:
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.kill(self.process.pid, signal.SIGCONT)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.resume()
+        stop(self.process)
+
+
+def reset_pools() -> None:
+    """Forget this process's broker connections (after the app's broker URL changed)."""
+    from config.celery import app
+
+    app._pool = None
+    app.amqp._producer_pool = None
