@@ -231,3 +231,28 @@ class FactsPending(models.Model):
     key: the project may be being deleted in the same transaction."""
 
     project_id = models.BigIntegerField()
+
+
+class DisclosureMemory(models.Model):
+    """The cells a partner's publication for one period has hidden so far. Every later build
+    of that publication (a new report version, the dashboard after a correction) hides them
+    again, so comparing two versions never uncovers a cell that one of them hid
+    (``reports.disclosure``). Cell keys are stored as JSON text, never values."""
+
+    partner = models.ForeignKey(PartnerOrganisation, on_delete=models.CASCADE, verbose_name=_("partner"))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    hidden = models.JSONField(_("hidden cells"), default=list)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("disclosure memory")
+        verbose_name_plural = _("disclosure memories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "period_start", "period_end"], name="disclosure_memory_one_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} {self.period_start}..{self.period_end}"

@@ -15,6 +15,7 @@ view can show a combination the protection was not computed for.
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -64,16 +65,40 @@ def _residual(line_key):
     return ("residual", line_key)
 
 
+def cell_key(cell) -> str:
+    """A cell's key as stable text (for ``DisclosureMemory``)."""
+    return json.dumps(cell, default=str, ensure_ascii=False)
+
+
 class Publication:
     protected = True
 
-    def __init__(self, space: Space, start: datetime.date, end: datetime.date, filters: dict | None = None):
+    def __init__(
+        self,
+        space: Space,
+        start: datetime.date,
+        end: datetime.date,
+        filters: dict | None = None,
+        *,
+        remembered: set[str] | None = None,
+    ):
+        """``remembered``: the keys (``cell_key``) of cells an earlier build of the same
+        publication hid; they are hidden again."""
         self.space = space
         self.start, self.end = start, end
         self.exact = ExactFigures(start, end, filters)
         self.filters = self.exact.filters
+        self._remembered = remembered or set()
         self._counts = self._protect_counts()
         self._amounts = self._protect_amounts()
+
+    def hidden_keys(self) -> set[str]:
+        """The keys of the cells this build hides (to remember for the next one)."""
+        cells = self._counts.hidden | self._amounts.hidden
+        return {cell_key(c) for c in cells if c[0] != "residual"}
+
+    def _recalled(self, values: dict) -> set:
+        return {k for k in values if cell_key(k) in self._remembered} if self._remembered else set()
 
     # Building ---------------------------------------------------------------------------
 
@@ -135,6 +160,7 @@ class Publication:
                         line(_m(code, col, ck), keys, (code, row, col, ck))
         limit = threshold()
         primary = {k for k, v in values.items() if 0 < v < limit}
+        forced |= self._recalled(values)
         return protect(Problem(values=values, lines=lines, primary=primary, forced=forced, threshold=limit))
 
     def _protect_amounts(self) -> Protection:
@@ -187,6 +213,7 @@ class Publication:
                 line(_t("amount_disbursed_mad"), [("agreement", r["agreement"]) for r in rows], "agreements")
         primary = {k for k in values if k in units and 0 < units[k] < limit}
         primary |= {k for k in values if k in units and units[k] == 0 and values[k]}
+        forced |= self._recalled(values)
         problem = Problem(values=values, lines=lines, primary=primary, forced=forced, amounts=True, threshold=limit)
         return protect(problem)
 

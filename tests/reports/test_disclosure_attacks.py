@@ -43,10 +43,10 @@ PEOPLE = st.lists(
 ATTACKED = {"cells": 0, "recovered": 0}
 
 
-def _register(people) -> None:
+def _register(people, *, first: int = 0) -> None:
     offices = {code: OfficeFactory(code=code) for code in ("rabat", "casa")}
     cities = {c.slug: c for c in City.objects.filter(slug__in=CITIES).select_related("region")}
-    for n, (sex, born, nationality, legal, city, office, month) in enumerate(people):
+    for n, (sex, born, nationality, legal, city, office, month) in enumerate(people, start=first):
         RefugeeFactory(
             unhcr_individual_number=f"GEN-19C{n:05d}",
             unhcr_case_number=f"GEN-19C{n:05d}",
@@ -161,3 +161,18 @@ def test_no_partner_dashboard_view_carries_a_raw_small_count():
             if view["regions"]:
                 counts += [v for r in view["regions"]["rows"] for v in r["values"]] + view["regions"]["totals"]
             assert not [v for v in counts if isinstance(v, int) and 0 < v < 5], (code, name)
+
+
+def test_a_cell_hidden_in_one_version_stays_hidden_in_the_next():
+    """Versions: a correction that makes a hidden cell large does not uncover the old value
+    by comparing the two versions (``DisclosureMemory``)."""
+    rabat, sale = ("F", 1990, "SY", "refugee", "rabat", "rabat", 3), ("M", 1990, "SY", "refugee", "sale", "rabat", 3)
+    _register([rabat] * 7 + [sale] * 2)
+    ministry = PartnerOrganisation.objects.get(code="ministry")
+    before = publication_for(ministry, YEAR.start, YEAR.end)
+    assert before.margin("refugees_received", "city")["sale"] == "<5"
+    _register([sale] * 5, first=100)  # late entries: Salé now has 7
+    after = publication_for(ministry, YEAR.start, YEAR.end)
+    assert after.margin("refugees_received", "city")["sale"] == "x"
+    assert before.hidden_keys() <= after.hidden_keys()
+    assert attack(after, "refugees_received")[1] == []
