@@ -176,3 +176,25 @@ def test_a_cell_hidden_in_one_version_stays_hidden_in_the_next():
     assert after.margin("refugees_received", "city")["sale"] == "x"
     assert before.hidden_keys() <= after.hidden_keys()
     assert attack(after, "refugees_received")[1] == []
+
+
+def test_no_partner_report_file_carries_a_raw_small_count():
+    import json
+
+    from reports.indicators import registry
+    from reports.services import build_report_bytes
+
+    _register(
+        [("F", 1990, "SY", "refugee", "rabat", "rabat", 3)] * 6
+        + [("M", 2012, "CD", "asylum_seeker", "casablanca", "casa", 5)] * 3
+        + [("F", 1950, "YE", "refugee", "sale", "rabat", 8)]
+    )
+    for code, partner in (("unhcr", "unhcr"), ("ministry", "ministry"), ("anapec", "anapec"), ("donor", "eu")):
+        raw = build_report_bytes(code=code, start=YEAR.start, end=YEAR.end, fmt="json", partner=partner)
+        data = json.loads(raw)
+        figures = {k: v for k, v in data.items() if not k.startswith("_")}
+        small = [(k, v) for k, v in figures.items() if registry[k].unit == "count" and v in (1, 2, 3, 4)]
+        for table in data["_tables"]:
+            for row in table["rows"]:
+                small += [(table["key"], v) for v in row[1:] if isinstance(v, int) and 0 < v < 5]
+        assert small == [], (code, small)
