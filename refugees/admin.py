@@ -112,7 +112,7 @@ class DuplicateConfirmationAdmin(PersonalDataAdmin, admin.ModelAdmin):
 
 
 @admin.register(ErasureLog)
-class ErasureLogAdmin(admin.ModelAdmin):
+class ErasureLogAdmin(PersonalDataAdmin, admin.ModelAdmin):
     """Read-only: what each anonymisation removed (kinds and counts, never values)."""
 
     list_display = ("refugee", "by", "at")

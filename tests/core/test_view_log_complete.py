@@ -70,6 +70,8 @@ SHOWS_NOBODY = {
     "password_reset_complete",
     "set_language",
     "healthz",
+    "readyz",
+    "reports:disclosure",
     "refugees:create",  # a new profile; its duplicate warning: tests/refugees/test_view_log_lists.py
     "refugees:import",  # its preview's candidates: the same module
     "refugees:import_confirm",
