@@ -42,6 +42,7 @@ from projects.models import (
     Session,
 )
 from projects.workflow import TRANSITIONS
+from refugees.selectors import people_matching
 
 MONEY = DecimalField(max_digits=24, decimal_places=4)
 
@@ -133,22 +134,17 @@ def project_rows(page_rows) -> list[BusinessProject]:
 
 
 def refugees_to_mark_present(user, session: Session, q: str) -> list:
-    """Up to 20 refugees the user may pick, matching every word (at most four) of ``q``
-    in a name or the UNHCR number, not yet marked present at ``session`` (none for a
-    search shorter than two characters)."""
-    if len(q) < 2:
-        return []
-    terms = Q()
-    for word in q.split()[:4]:
-        terms &= (
-            Q(first_name_latin__icontains=word)
-            | Q(last_name_latin__icontains=word)
-            | Q(first_name_ar__icontains=word)
-            | Q(last_name_ar__icontains=word)
-            | Q(unhcr_individual_number__icontains=word)
-        )
-    qs = access.refugees_pickable_by(user).filter(terms).exclude(attendance__session=session)
-    return list(qs.order_by("last_name_latin")[:20])
+    """Up to 20 refugees the user may pick, not yet marked present at ``session``, found
+    by the registry's name search (``refugees.selectors.people_matching``)."""
+    qs = access.refugees_pickable_by(user).exclude(attendance__session=session)
+    return people_matching(qs, q)
+
+
+def refugees_to_add_as_members(user, project: BusinessProject, q: str) -> list:
+    """Up to 10 refugees the user may pick who are not yet members of ``project``, found by
+    the registry's name search (the member picker)."""
+    qs = access.refugees_pickable_by(user).exclude(project_memberships__project=project)
+    return people_matching(qs, q, limit=10)
 
 
 def sitting_list(user) -> QuerySet[CommitteeSitting]:

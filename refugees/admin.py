@@ -2,7 +2,6 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from refugees.models import Consent, DuplicateConfirmation, ProfileView, Refugee, RefugeeDocument, RefugeeNote
-from refugees.names import name_key
 
 
 @admin.register(Refugee)
@@ -36,7 +35,7 @@ class RefugeeAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
 
     def save_model(self, request, obj, form, change):
-        obj.name_key = name_key(obj.first_name_latin, obj.last_name_latin)
+        obj.set_name_keys()
         if obj.date_of_birth:
             obj.birth_year = obj.date_of_birth.year
         super().save_model(request, obj, form, change)

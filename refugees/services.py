@@ -27,7 +27,6 @@ from refugees.models import (
     RefugeeNote,
     RefugeeStatus,
 )
-from refugees.names import name_key
 
 ANONYMISED = "ANONYMISED"
 
@@ -63,7 +62,7 @@ PROFILE_FIELDS = (
 
 
 def _derive(refugee: Refugee) -> None:
-    refugee.name_key = name_key(refugee.first_name_latin, refugee.last_name_latin)
+    refugee.set_name_keys()
     if refugee.date_of_birth:
         refugee.birth_year = refugee.date_of_birth.year
     if refugee.city_id and not refugee.region_id:
@@ -207,6 +206,7 @@ def refugee_anonymise(*, refugee: Refugee, by: User) -> Refugee:
         "first_name_ar": "",
         "last_name_ar": "",
         "name_key": "",
+        "search_key": "",
         "phone": "",
         "previous_occupation": "",
         "skills": "",
