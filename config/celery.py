@@ -22,6 +22,11 @@ app.conf.beat_schedule = {
         "task": "core.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
+    # core: each user's to-do by e-mail, once a day (core.digest; idempotent per user and day)
+    "core-daily-digests": {
+        "task": "core.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # reports: the partner reports of the last quarter, on the 5th of each quarter's first month
     "reports-quarterly-runs": {
         "task": "reports.tasks.schedule_quarterly_runs",

@@ -19,9 +19,9 @@ class ProjectsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from core.registry import HomePanel, NavItem, home_panels, nav, status_rules, timeline
+        from core.registry import HomePanel, NavItem, home_panels, nav, status_rules, timeline, todo
         from core.roles import Role
-        from projects.panels import committee_context, pipeline_context
+        from projects.panels import committee_context, pipeline_context, scores_todo
         from projects.status import register_status_rules
         from projects.timeline import project_timeline
 
@@ -53,4 +53,5 @@ class ProjectsConfig(AppConfig):
             )
         )
         register_status_rules(status_rules)
+        todo.register("projects_scores", scores_todo, roles=(Role.COMMITTEE_MEMBER,), order=30)
         timeline.register("projects", project_timeline)

@@ -150,6 +150,8 @@ ON_SITTING = frozenset({OFF})  # a member not on the sitting: 404 (it is not the
 ACCESS: dict[str, Row] = {
     # core: the home page of every role, the account pages, the public pages
     "home": Row(get=SIGNED_IN, post=SIGNED_IN),
+    "todo": Row(get=SIGNED_IN, post=NOT_ALLOWED),
+    "reminder_settings": Row(get=SIGNED_IN, post=SIGNED_IN),
     "login": Row(get=EVERYONE, post=EVERYONE, public=True),
     "logout": Row(get=NOT_ALLOWED, post=SIGNED_IN, let_in=LOGIN),
     "password_change": Row(get=SIGNED_IN, post=SIGNED_IN),
