@@ -115,7 +115,11 @@ class ReversalForm(IdempotentForm):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=60, required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        error_messages={"required": _("Give the reason for the rejection.")},
+    )
 
 
 class MultipleImageInput(forms.ClearableFileInput):
