@@ -21,7 +21,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 
 from core.money import money
@@ -69,7 +69,13 @@ def with_amounts(qs: QuerySet[BusinessProject]) -> QuerySet[BusinessProject]:
     return qs.annotate(
         budget_total=Coalesce(Subquery(totals, output_field=MONEY), Value(Decimal(0)), output_field=MONEY),
     ).annotate(
-        requested=ExpressionWrapper(F("budget_total") - F("own_contribution"), output_field=MONEY),
+        # Never below zero (an own contribution larger than the budget requests nothing), as
+        # ``amount_requested`` says on the project's page.
+        requested=Greatest(
+            ExpressionWrapper(F("budget_total") - F("own_contribution"), output_field=MONEY),
+            Value(Decimal(0)),
+            output_field=MONEY,
+        ),
     )
 
 
