@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.sanad",
             ],
+            "builtins": ["core.templatetags.sanad"],
         },
     },
 ]
@@ -162,6 +163,8 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Africa/Casablanca"
 USE_I18N = True
+# English dates day first (en-GB) and grouped numbers: config/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.files import validate_document
 from core.models import User
+from core.money import MoneyFormField
 from core.roles import Role
 from projects.access import can_choose_office
 from projects.models import (
@@ -314,7 +315,7 @@ class ConflictForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=CommitteeDecision.Decision.choices)
-    approved_amount = forms.DecimalField(
+    approved_amount = MoneyFormField(
         label=_("Approved amount (MAD)"), required=False, max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
     conditions = forms.CharField(label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -42,5 +42,5 @@ def test_a_member_who_scored_and_the_manager_see_the_scores(client_for, scored_i
 def test_the_sitting_list_counts_every_member(request, client_for, sitting, who):
     response = client_for(request.getfixturevalue(who)).get(reverse("projects:sitting_list"))
     assert response.status_code == 200
-    row = [s for s in response.context["page"] if s.pk == sitting.pk][0]
+    row = next(s for s in response.context["page"] if s.pk == sitting.pk)
     assert (row.member_count, row.agenda_count) == (3, 0)

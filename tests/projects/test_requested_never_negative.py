@@ -17,7 +17,7 @@ def test_the_list_and_the_page_agree_on_zero(client_for, caseworker, office_raba
     BudgetLineFactory(project=project, quantity=Decimal("1"), unit_cost=Decimal("800.00"))
     BusinessProject.objects.filter(pk=project.pk).update(own_contribution=Decimal("3000.00"))
     response = client_for(caseworker).get(reverse("projects:list"))
-    row = [p for p in response.context["page"] if p.pk == project.pk][0]
+    row = next(p for p in response.context["page"] if p.pk == project.pk)
     assert row.requested == Decimal("0.00")
     assert "-2200" not in response.content.decode() and "-2 200" not in response.content.decode()
     page = client_for(caseworker).get(reverse("projects:detail", args=[project.pk]))
