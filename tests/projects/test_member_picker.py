@@ -67,7 +67,9 @@ def test_a_person_of_another_office_cannot_be_added_by_id(client_for, caseworker
 
 
 def test_nothing_picked_nor_typed_says_what_to_do(client_for, caseworker, draft, english_messages):
-    response = client_for(caseworker).post(reverse("projects:member_add", args=[draft.pk]), {"share_percent": "50"})
+    client = client_for(caseworker)
+    client.cookies["django_language"] = "en"
+    response = client.post(reverse("projects:member_add", args=[draft.pk]), {"share_percent": "50"})
     assert response.status_code == 400
     assert "Pick a person by name or type their UNHCR number." in response.content.decode()
 
