@@ -32,9 +32,9 @@ def pending(simple_grant, caseworker):
 
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_an_empty_reason_is_refused_on_the_page_and_nothing_changes(client_for, manager, pending, reason):
-    response = client_for(manager).post(
-        reverse("funding:disbursement_reject", args=[pending.pk]), {"reason": reason}, follow=True
-    )
+    client = client_for(manager)
+    client.cookies["django_language"] = "en"
+    response = client.post(reverse("funding:disbursement_reject", args=[pending.pk]), {"reason": reason}, follow=True)
     assert "Give the reason for the rejection." in response.content.decode()
     pending.refresh_from_db()
     assert pending.status == Disbursement.Status.PENDING
