@@ -25,6 +25,11 @@ app.conf.beat_schedule = {
         "task": "core.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
+    # core: each user's to-do by e-mail, once a day (core.digest; idempotent per user and day)
+    "core-daily-digests": {
+        "task": "core.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # reports: the partner reports of the last quarter, due from the 5th of each quarter's
     # first month; asked every hour, the task requests the ones missing (once each)
     "reports-quarterly-runs": {

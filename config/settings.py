@@ -2,8 +2,10 @@
 
 Three modes, chosen by ``SANAD_ENV``:
 
-* ``development`` (default): DEBUG on, SQLite file and eager Celery unless
-  ``DATABASE_URL`` / ``CELERY_BROKER_URL`` say otherwise. What ``make run`` uses.
+* ``development`` (default): SQLite file and eager Celery unless ``DATABASE_URL`` /
+  ``CELERY_BROKER_URL`` say otherwise. What ``make run`` uses. DEBUG is off here too, so
+  a user of ``make run`` sees the friendly 404/403/500 pages, never Django's technical
+  page listing the URL patterns; a developer who wants it sets ``DEBUG=1`` explicitly.
 * ``test``: what ``make test`` uses (PostgreSQL and Redis from the environment).
 * ``production``: refuses to start without ``SECRET_KEY``; DEBUG off; HTTPS-only
   cookies, HSTS, SSL redirect. Passes ``manage.py check --deploy`` when configured
@@ -35,7 +37,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when SANAD_ENV=production")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production-" + "x" * 20
 
-DEBUG = env_bool("DEBUG", default=SANAD_ENV == "development")
+DEBUG = env_bool("DEBUG", default=False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DEBUG must be off when SANAD_ENV=production")
 
@@ -103,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.sanad",
             ],
+            "builtins": ["core.templatetags.sanad"],
         },
     },
 ]
@@ -172,6 +175,8 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Africa/Casablanca"
 USE_I18N = True
+# English dates day first (en-GB) and grouped numbers: config/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
@@ -180,6 +185,10 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Outside production WhiteNoise serves the static files from the apps' folders (no
+# collectstatic), DEBUG or not: `make run` runs with DEBUG off.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

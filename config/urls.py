@@ -10,6 +10,8 @@ from core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("todo/", core_views.todo_list, name="todo"),
+    path("accounts/reminders/", core_views.reminder_settings, name="reminder_settings"),
     path("accounts/", include("core.urls_auth")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),

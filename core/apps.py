@@ -12,3 +12,13 @@ class CoreConfig(AppConfig):
         from core.roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")
+
+        from core.registry import HomePanel, home_panels, todo
+        from core.roles import Role
+
+        working = (Role.CASEWORKER, Role.PROGRAMME_MANAGER, Role.COMMITTEE_MEMBER)
+        home_panels.register(
+            HomePanel(
+                "core.todo", "core/_todo_panel.html", working, lambda request: {"lines": todo.for_user(request.user)}, 0
+            )
+        )

@@ -1,6 +1,9 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from core.models import User
 
 
 class LoginForm(AuthenticationForm):
@@ -28,3 +31,9 @@ def add_service_errors(form, exc: ValidationError) -> None:
 def service_error_text(exc: ValidationError) -> str:
     """A service's ``ValidationError`` as one line (for a message or a form-wide error)."""
     return " ".join(exc.messages)
+
+
+class ReminderSettingsForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["daily_digest", "language"]

@@ -110,6 +110,16 @@ class User(AbstractUser):
         related_name="officers",
         verbose_name=_("partner organisation"),
     )
+    # The daily e-mail digest of the user's to-do (core.digest): on unless turned off, in
+    # ``language`` (blank: the site's default language).
+    daily_digest = models.BooleanField(
+        _("daily e-mail digest"),
+        default=True,
+        help_text=_("Each morning, an e-mail with what awaits you (counts and links, no personal data)."),
+    )
+    language = models.CharField(
+        _("language of e-mails"), max_length=10, blank=True, choices=settings.LANGUAGES, default=""
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -124,3 +134,15 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class DigestSent(models.Model):
+    """One daily digest sent to one user on one day: a second run that day is a no-op."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    lines = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="digest_once_per_user_per_day")]

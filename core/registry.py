@@ -105,9 +105,43 @@ class HomePanelRegistry:
         return [(p, p.context(request)) for p in sorted(panels, key=lambda p: (p.order, p.key))]
 
 
+@dataclass(frozen=True)
+class TodoLine:
+    """One line of a user's to-do: how many things await them, and where to act."""
+
+    key: str
+    label: str  # translated, with the count in it
+    count: int
+    url: str
+
+
+TodoProvider = Callable[[Any], Iterable[TodoLine]]  # (user) -> lines
+
+
+class TodoRegistry:
+    """The to-do of every role (home page, navigation badge, daily digest): each app
+    registers a provider for the roles it has work for; a provider makes a fixed number of
+    queries (one count per line), so the to-do's cost does not grow with the data."""
+
+    def __init__(self) -> None:
+        self._providers: dict[str, tuple[tuple[str, ...], TodoProvider, int]] = {}
+
+    def register(self, key: str, provider: TodoProvider, *, roles: tuple[str, ...], order: int = 100) -> None:
+        self._providers[key] = (roles, provider, order)
+
+    def for_user(self, user) -> list[TodoLine]:
+        """The lines with something to do (count above 0), in the providers' order."""
+        lines: list[TodoLine] = []
+        for roles, provider, _order in sorted(self._providers.values(), key=lambda p: p[2]):
+            if has_role(user, *roles):
+                lines.extend(line for line in provider(user) if line.count > 0)
+        return lines
+
+
 nav = NavRegistry()
 timeline = TimelineRegistry()
 home_panels = HomePanelRegistry()
+todo = TodoRegistry()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ import logging
 from celery import current_app, shared_task
 from django.core.management import call_command
 
+from core import digest
+
 log = logging.getLogger(__name__)
 
 
@@ -54,3 +56,9 @@ def ping() -> str:
 @shared_task(name="core.tasks.clear_expired_sessions")
 def clear_expired_sessions() -> None:
     call_command("clearsessions")
+
+
+@shared_task(name="core.tasks.send_daily_digests", acks_late=True)
+def send_daily_digests() -> int:
+    """The daily e-mail digest of every user's to-do (idempotent: once per user and day)."""
+    return digest.send_daily_digests()

@@ -1,10 +1,14 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.digest import reminder_settings_update
+from core.forms import ReminderSettingsForm
 from core.health import readiness
-from core.registry import home_panels, nav
+from core.registry import home_panels, nav, todo
 from core.roles import Role, role_of
 
 HOME_TEMPLATES = {
@@ -25,6 +29,25 @@ def home(request: HttpRequest) -> HttpResponse:
         "shortcuts": nav.for_user(request.user),
     }
     return render(request, template, context)
+
+
+@require_GET
+def todo_list(request: HttpRequest) -> HttpResponse:
+    """The user's to-do (every role: what awaits them, each line a link to the action);
+    with ``?badge=1`` the navigation's count alone (htmx, loaded after the page)."""
+    lines = todo.for_user(request.user)
+    if request.GET.get("badge"):
+        return render(request, "core/_todo_badge.html", {"total": sum(line.count for line in lines)})
+    return render(request, "core/todo.html", {"todo": {"lines": lines}})
+
+
+def reminder_settings(request: HttpRequest) -> HttpResponse:
+    form = ReminderSettingsForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        reminder_settings_update(user=request.user, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Reminder settings saved."))
+        return redirect("todo")
+    return render(request, "core/reminder_settings.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_not_required

@@ -21,10 +21,11 @@ class FundingConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from core.registry import NavItem, StatusRule, erasure, nav, status_rules, timeline
+        from core.registry import NavItem, StatusRule, erasure, nav, status_rules, timeline, todo
         from core.roles import Role
         from funding.erasure import erase_from_funding
         from funding.timeline import funding_timeline
+        from funding.todo import payments_todo, visits_todo
 
         staff = (Role.CASEWORKER, Role.PROGRAMME_MANAGER)
         nav.register(NavItem("funding_grants", _("Grants"), "funding:grant_list", roles=staff, order=40))
@@ -56,3 +57,5 @@ class FundingConfig(AppConfig):
         )
         timeline.register("funding", funding_timeline)
         erasure.register("funding", erase_from_funding)
+        todo.register("funding_payments", payments_todo, roles=(Role.PROGRAMME_MANAGER,), order=10)
+        todo.register("funding_visits", visits_todo, roles=(Role.CASEWORKER,), order=20)

@@ -8,7 +8,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.files import validate_document, validate_image
-from core.money import localize_money
+from core.money import MoneyFormField, localize_money
 from funding.models import (
     ActionPoint,
     BusinessStatus,
@@ -25,7 +25,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def money_field(label, *, required=True, min_value=Decimal("0.01")) -> forms.DecimalField:
-    return forms.DecimalField(
+    return MoneyFormField(
         label=label,
         required=required,
         max_digits=14,
@@ -115,7 +115,11 @@ class ReversalForm(IdempotentForm):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=60, required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        error_messages={"required": _("Give the reason for the rejection.")},
+    )
 
 
 class MultipleImageInput(forms.ClearableFileInput):

@@ -223,6 +223,8 @@ class Disbursement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # Why a rejected entry was rejected (required: the ``disbursement_rejected_with_reason`` check).
+    rejection_reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
     # A token from the form: the same form posted twice records one entry.
     idempotency_key = models.CharField(max_length=64, unique=True)
 
@@ -243,6 +245,9 @@ class Disbursement(models.Model):
             models.CheckConstraint(
                 condition=Q(status="pending") | Q(approved_by__isnull=False, approved_at__isnull=False),
                 name="disbursement_decision_has_decider",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""), name="disbursement_rejected_with_reason"
             ),
             models.UniqueConstraint(
                 fields=["reverses"],

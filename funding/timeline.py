@@ -32,20 +32,22 @@ def funding_timeline(refugee, user) -> Iterable[TimelineEvent]:
                 url=url,
             )
         )
-    entries = Disbursement.objects.filter(grant__project_id__in=project_ids, status=Disbursement.Status.APPROVED).only(
-        "pk", "grant_id", "kind", "amount", "date"
-    )
+    entries = Disbursement.objects.filter(
+        grant__project_id__in=project_ids, status__in=[Disbursement.Status.APPROVED, Disbursement.Status.REJECTED]
+    ).only("pk", "grant_id", "kind", "amount", "date", "status", "rejection_reason")
     for entry in entries:
         title = (
             _("Payment of %(amount)s MAD")
             if entry.kind == Disbursement.Kind.PAYMENT
             else _("Reversal of %(amount)s MAD")
         ) % {"amount": localize_money(entry.amount)}
+        rejected = entry.status == Disbursement.Status.REJECTED
         events.append(
             TimelineEvent(
                 when=entry.date,
                 kind="disbursement",
-                title=title,
+                title=_("%(entry)s rejected") % {"entry": title} if rejected else title,
+                detail=_("Reason: %(reason)s") % {"reason": entry.rejection_reason} if rejected else "",
                 url=reverse("funding:grant_detail", args=[entry.grant_id]) + f"#entry-{entry.pk}",
             )
         )

@@ -219,7 +219,10 @@ def disbursement_reject(request: HttpRequest, pk: int) -> HttpResponse:
     require(access.can_decide_disbursements(request.user))
     entry = access.disbursement_for_user(request.user, pk)
     form = RejectForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():  # no reason: nothing rejected, the queue says why
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(reverse("funding:approval_queue"))
+    reason = form.cleaned_data["reason"]
     try:
         services.disbursement_reject(entry=entry, by=request.user, reason=reason)
     except PermissionDenied as exc:  # the four-eyes rule (the role was checked above): told on the page

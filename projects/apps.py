@@ -20,10 +20,10 @@ class ProjectsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from core.registry import HomePanel, NavItem, erasure, home_panels, nav, status_rules, timeline
+        from core.registry import HomePanel, NavItem, erasure, home_panels, nav, status_rules, timeline, todo
         from core.roles import Role
         from projects.erasure import erase_from_projects
-        from projects.panels import committee_context, pipeline_context
+        from projects.panels import committee_context, pipeline_context, scores_todo
         from projects.status import register_status_rules
         from projects.timeline import project_timeline
 
@@ -55,5 +55,6 @@ class ProjectsConfig(AppConfig):
             )
         )
         register_status_rules(status_rules)
+        todo.register("projects_scores", scores_todo, roles=(Role.COMMITTEE_MEMBER,), order=30)
         timeline.register("projects", project_timeline)
         erasure.register("projects", erase_from_projects)

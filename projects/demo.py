@@ -22,7 +22,7 @@ from projects.models import (
     Sector,
     Session,
 )
-from refugees.models import LegalStatus, ReferralSource, Refugee, Sex
+from refugees.models import Consent, LegalStatus, ReferralSource, Refugee, Sex
 
 # number, first, last, first (ar), last (ar), sex, nationality, office
 DEMO_REFUGEES = [
@@ -187,6 +187,15 @@ def _refugees(office_codes: dict[str, Office], caseworker: User) -> list[Refugee
                 "region": city.region,
                 "caseworker": caseworker if office == "rabat" else None,
             },
+        )
+        if not refugee.search_key:  # written around the services: the search keys are set here
+            refugee.set_name_keys()
+            refugee.save(update_fields=["name_key", "search_key"])
+        # Every demo member has consented to take part (submission needs it).
+        Consent.objects.get_or_create(
+            refugee=refugee,
+            purpose=Consent.Purpose.PARTICIPATION,
+            defaults={"given_on": refugee.intake_date, "recorded_by": caseworker},
         )
         people.append(refugee)
     return people

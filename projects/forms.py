@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.files import validate_document
 from core.models import User
+from core.money import MoneyFormField
 from core.roles import Role
 from projects.access import can_choose_office
 from projects.models import (
@@ -108,9 +109,24 @@ class ProjectForm(OfficeOfTheUserMixin, forms.ModelForm):
         return value
 
 
+class _PickedInput(forms.HiddenInput):
+    """The hidden field and the picker's buttons share a name: the non-empty value wins."""
+
+    def value_from_datadict(self, data, files, name):
+        values = [v for v in data.getlist(name) if v] if hasattr(data, "getlist") else [data.get(name)]
+        return values[-1] if values else None
+
+
 class MemberForm(forms.Form):
+    """A member, picked from the name search (``refugee``, the picker's button) or typed by
+    UNHCR number."""
+
+    refugee = forms.IntegerField(required=False, widget=_PickedInput)
     unhcr_number = forms.CharField(
-        label=_("UNHCR individual number"), max_length=20, help_text=_("For example RAB-18C01234.")
+        label=_("UNHCR individual number"),
+        max_length=20,
+        required=False,
+        help_text=_("For example RAB-18C01234, or search by name above."),
     )
     is_lead = forms.BooleanField(label=_("Lead member"), required=False)
     share_percent = forms.DecimalField(
@@ -124,20 +140,34 @@ class MemberForm(forms.Form):
         self.refugee = None
 
     def clean_unhcr_number(self):
-        number = normalise_unhcr_number(self.cleaned_data["unhcr_number"])
-        refugee = self.refugees.filter(unhcr_individual_number=number).first()
+        value = self.cleaned_data["unhcr_number"]
+        return normalise_unhcr_number(value) if value else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        pk, number = cleaned.get("refugee"), cleaned.get("unhcr_number")
+        if pk:
+            refugee = self.refugees.filter(pk=pk).first()
+        elif number:
+            refugee = self.refugees.filter(unhcr_individual_number=number).first()
+        elif "unhcr_number" in cleaned:
+            self.add_error("unhcr_number", _("Pick a person by name or type their UNHCR number."))
+            return cleaned
+        else:
+            return cleaned
         if refugee is None:
-            raise forms.ValidationError(_("No registered refugee with this number in your scope."))
-        if self.project.members.filter(refugee=refugee).exists():
-            raise forms.ValidationError(_("This person is already a member of this project."))
-        other = active_project_of(refugee, exclude_project=self.project)
-        if other is not None:
-            raise forms.ValidationError(
-                _("%(person)s is already a member of the active project %(reference)s “%(title)s”."),
-                params={"person": refugee.full_name_latin, "reference": other.reference, "title": other.title},
+            self.add_error("unhcr_number", _("No registered refugee with this number in your scope."))
+        elif self.project.members.filter(refugee=refugee).exists():
+            self.add_error("unhcr_number", _("This person is already a member of this project."))
+        elif (other := active_project_of(refugee, exclude_project=self.project)) is not None:
+            self.add_error(
+                "unhcr_number",
+                _("%(person)s is already a member of the active project %(reference)s “%(title)s”.")
+                % {"person": refugee.full_name_latin, "reference": other.reference, "title": other.title},
             )
-        self.refugee = refugee
-        return number
+        else:
+            self.refugee = refugee
+        return cleaned
 
 
 class BudgetLineForm(forms.ModelForm):
@@ -285,7 +315,7 @@ class ConflictForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=CommitteeDecision.Decision.choices)
-    approved_amount = forms.DecimalField(
+    approved_amount = MoneyFormField(
         label=_("Approved amount (MAD)"), required=False, max_digits=14, decimal_places=2, min_value=Decimal("0.01")
     )
     conditions = forms.CharField(label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

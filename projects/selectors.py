@@ -21,7 +21,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 
 from core.money import money
@@ -42,6 +42,7 @@ from projects.models import (
     Session,
 )
 from projects.workflow import TRANSITIONS
+from refugees.selectors import people_matching
 
 MONEY = DecimalField(max_digits=24, decimal_places=4)
 
@@ -68,7 +69,13 @@ def with_amounts(qs: QuerySet[BusinessProject]) -> QuerySet[BusinessProject]:
     return qs.annotate(
         budget_total=Coalesce(Subquery(totals, output_field=MONEY), Value(Decimal(0)), output_field=MONEY),
     ).annotate(
-        requested=ExpressionWrapper(F("budget_total") - F("own_contribution"), output_field=MONEY),
+        # Never below zero (an own contribution larger than the budget requests nothing), as
+        # ``amount_requested`` says on the project's page.
+        requested=Greatest(
+            ExpressionWrapper(F("budget_total") - F("own_contribution"), output_field=MONEY),
+            Value(Decimal(0)),
+            output_field=MONEY,
+        ),
     )
 
 
@@ -133,29 +140,36 @@ def project_rows(page_rows) -> list[BusinessProject]:
 
 
 def refugees_to_mark_present(user, session: Session, q: str) -> list:
-    """Up to 20 refugees the user may pick, matching every word (at most four) of ``q``
-    in a name or the UNHCR number, not yet marked present at ``session`` (none for a
-    search shorter than two characters)."""
-    if len(q) < 2:
-        return []
-    terms = Q()
-    for word in q.split()[:4]:
-        terms &= (
-            Q(first_name_latin__icontains=word)
-            | Q(last_name_latin__icontains=word)
-            | Q(first_name_ar__icontains=word)
-            | Q(last_name_ar__icontains=word)
-            | Q(unhcr_individual_number__icontains=word)
-        )
-    qs = access.refugees_pickable_by(user).filter(terms).exclude(attendance__session=session)
-    return list(qs.order_by("last_name_latin")[:20])
+    """Up to 20 refugees the user may pick, not yet marked present at ``session``, found
+    by the registry's name search (``refugees.selectors.people_matching``)."""
+    qs = access.refugees_pickable_by(user).exclude(attendance__session=session)
+    return people_matching(qs, q)
+
+
+def refugees_to_add_as_members(user, project: BusinessProject, q: str) -> list:
+    """Up to 10 refugees the user may pick who are not yet members of ``project``, found by
+    the registry's name search (the member picker)."""
+    qs = access.refugees_pickable_by(user).exclude(project_memberships__project=project)
+    return people_matching(qs, q, limit=10)
+
+
+def _count_of(qs, group: str):
+    """``COUNT(*)`` of ``qs`` (filtered on an ``OuterRef``) as a subquery, 0 when empty."""
+    return Coalesce(Subquery(qs.order_by().values(group).annotate(n=Count("pk")).values("n")), 0)
 
 
 def sitting_list(user) -> QuerySet[CommitteeSitting]:
     return (
         access.sittings_visible_to(user)
         .select_related("chair")
-        .annotate(agenda_count=Count("agenda", distinct=True), member_count=Count("members", distinct=True))
+        # Counted in subqueries: a committee member's scope filters on ``members`` (their own
+        # row), and a Count over that join would say "1" for every sitting.
+        .annotate(
+            agenda_count=_count_of(AgendaItem.objects.filter(sitting=OuterRef("pk")), "sitting"),
+            member_count=_count_of(
+                CommitteeSitting.members.through.objects.filter(committeesitting=OuterRef("pk")), "committeesitting"
+            ),
+        )
         .order_by("-date", "-pk")
     )
 
@@ -195,12 +209,28 @@ def agenda_with_scores(sitting) -> QuerySet[AgendaItem]:
     )
 
 
-def agenda_rows(sitting) -> list[AgendaItem]:
-    """The agenda with each item's weighted score."""
+def agenda_rows(sitting, user=None) -> list[AgendaItem]:
+    """The agenda with each item's weighted score; for ``user`` a member of the sitting,
+    blind (``weighted`` None, ``blind`` True) on the undecided items they have not scored."""
     rows = list(agenda_with_scores(sitting))
+    scored: set[int] = set()
+    sits = user is not None and sitting.members.filter(pk=user.pk).exists()
+    if sits:
+        scored = set(Score.objects.filter(item__sitting=sitting, member=user).values_list("item_id", flat=True))
     for row in rows:
-        row.weighted = weighted_value(row.w_num, row.w_den)
+        row.blind = sits and row.pk not in scored and getattr(row, "decision", None) is None
+        row.weighted = None if row.blind else weighted_value(row.w_num, row.w_den)
     return rows
+
+
+def scores_blind_for(item: AgendaItem, user) -> bool:
+    """**Blind scoring**: a member of the sitting sees the others' scores on an item only
+    once they have submitted their own (or the item is decided)."""
+    if hasattr(item, "decision"):
+        return False
+    if not item.sitting.members.filter(pk=user.pk).exists():
+        return False
+    return not Score.objects.filter(item=item, member=user).exists()
 
 
 def minutes_agenda(sitting) -> list[AgendaItem]:
@@ -222,7 +252,9 @@ def item_review(item: AgendaItem, user) -> dict:
     """What a committee page shows of one agenda item: the project's file, the scores, the
     conflicts, the decision, and what ``user`` has already done on it."""
     project = item.project
+    blind = scores_blind_for(item, user)
     return {
+        "blind": blind,
         "item": item,
         "sitting": item.sitting,
         "project": project,
@@ -231,8 +263,8 @@ def item_review(item: AgendaItem, user) -> dict:
         "budget_total": budget_total(project),
         "requested": amount_requested(project),
         "study": FeasibilityStudy.objects.filter(project=project).first(),
-        "weighted": item_weighted_score(item),
-        "member_scores": member_scores(item),
+        "weighted": None if blind else item_weighted_score(item),
+        "member_scores": [] if blind else member_scores(item),
         "conflicts": item.conflicts.select_related("member"),
         "my_scores": Score.objects.filter(item=item, member=user).select_related("criterion"),
         "conflicted": ConflictOfInterest.objects.filter(item=item, member=user).exists(),

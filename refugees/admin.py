@@ -10,7 +10,6 @@ from refugees.models import (
     RefugeeDocument,
     RefugeeNote,
 )
-from refugees.names import name_key
 from refugees.viewlog import PersonalDataAdmin
 
 
@@ -48,7 +47,7 @@ class RefugeeAdmin(PersonalDataAdmin, SimpleHistoryAdmin):
     show_full_result_count = False
 
     def save_model(self, request, obj, form, change):
-        obj.name_key = name_key(obj.first_name_latin, obj.last_name_latin)
+        obj.set_name_keys()
         if obj.date_of_birth:
             obj.birth_year = obj.date_of_birth.year
         super().save_model(request, obj, form, change)

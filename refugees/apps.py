@@ -19,9 +19,10 @@ class RefugeesConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from core.registry import NavItem, nav, timeline
+        from core.registry import NavItem, nav, timeline, todo
         from core.roles import Role
         from refugees.timeline import refugee_events
+        from refugees.todo import imports_todo
 
         nav.register(
             NavItem(
@@ -29,3 +30,4 @@ class RefugeesConfig(AppConfig):
             )
         )
         timeline.register("refugees", refugee_events)
+        todo.register("refugees_imports", imports_todo, roles=(Role.CASEWORKER, Role.PROGRAMME_MANAGER), order=50)

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from core.models import City, Office, PartnerOrganisation, User
 from refugees.models import Consent, DuplicateConfirmation, Refugee, RefugeeStatus
-from refugees.names import name_key
 from refugees.services import consent_record, consent_withdraw, note_add, refugee_register
 
 # Nationality weights (DOMAIN.md: the main nationalities of 2023).
@@ -183,7 +182,7 @@ def make_refugees(
         data = _person(rng, i, code, intake, letter)
         city = cities.get(rng.choice(OFFICE_CITIES.get(code, [offices[code].city.slug])))
         refugee = Refugee(**data, office=offices[code], city=city, region_id=city.region_id if city else None)
-        refugee.name_key = name_key(refugee.first_name_latin, refugee.last_name_latin)
+        refugee.set_name_keys()
         refugee.status = rng.choice([RefugeeStatus.REGISTERED] * 4 + [RefugeeStatus.SENSITISED, RefugeeStatus.TRAINED])
         batch.append(refugee)
         if len(batch) >= batch_size:

@@ -61,6 +61,7 @@ IDENTIFYING = (
     "first_name_ar",
     "last_name_ar",
     "name_key",
+    "search_key",
     "phone",
     "previous_occupation",
     "skills",

@@ -16,7 +16,7 @@ from django_countries import countries
 from core.agd import AGE_BRACKET_CHOICES, bracket_q
 from core.models import Office, Region
 from refugees.models import LegalStatus, Refugee, RefugeeStatus, Sex
-from refugees.names import has_arabic, name_key, normalise_arabic
+from refugees.names import search_terms
 from refugees.validators import normalise_phone
 
 SORTS = {
@@ -39,7 +39,7 @@ def search_refugees(qs: QuerySet[Refugee], query: str) -> QuerySet[Refugee]:
     """Search by name (Latin or Arabic, normalised), UNHCR number or phone.
 
     The kind of query is recognised first so that each search uses one index
-    (prefix on the numbers, trigram on phone, name_key and the Arabic names).
+    (prefix on the numbers, trigram on phone, ``search_key`` for names: ``name_search_q``).
     """
     query = (query or "").replace("\x00", "").strip()[:200]
     if not query:
@@ -53,16 +53,28 @@ def search_refugees(qs: QuerySet[Refugee], query: str) -> QuerySet[Refugee]:
         phone = normalise_phone(query)
         digits = phone.removeprefix("+212") if phone.startswith("+212") else phone.lstrip("+")
         return qs.filter(phone__contains=digits)
+    return qs.filter(name_search_q(query))
+
+
+def name_search_q(query: str) -> Q:
+    """People whose names match every word of ``query`` (refugees.names.search_terms): a
+    prefix of any of their words in Latin or Arabic script, or the same consonant skeleton
+    (another transliteration). One ``LIKE`` per alternative on ``search_key``, the same on
+    SQLite and PostgreSQL (a trigram index there). A query of particles only finds nobody.
+    """
+    terms = search_terms(query)
+    if not terms:
+        return Q(pk__in=[])
     cond = Q()
-    key = name_key(query)
-    if key:
-        cond |= Q(name_key__contains=key)
-    if has_arabic(query):
-        ar = normalise_arabic(query)
-        cond |= Q(first_name_ar__contains=ar) | Q(last_name_ar__contains=ar)  # no case in Arabic: LIKE uses the index
-    if not cond:
-        return qs.none()
-    return qs.filter(cond)
+    for alternatives in terms:
+        either = Q()
+        for fragments in alternatives:
+            both = Q()
+            for fragment in fragments:
+                both &= Q(search_key__contains=fragment)
+            either |= both
+        cond &= either
+    return cond
 
 
 class FastSelect(forms.Select):

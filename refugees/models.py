@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import City, Office, PartnerOrganisation, Region, TimeStampedModel
 from core.storage import private_storage
+from refugees.names import name_key, search_key
 from refugees.validators import validate_phone, validate_unhcr_number
 
 
@@ -88,6 +89,9 @@ class Refugee(TimeStampedModel):
     # Indexed in Meta: a plain b-tree for the import's equality look-ups, and a trigram index
     # (migration 0002) for search and similarity; no prefix (pattern-ops) index, nothing uses it.
     name_key = models.CharField(max_length=250, blank=True, editable=False)
+    # Every word of the names in Latin, Arabic and skeleton forms (refugees.names.search_key),
+    # what the name search reads (trigram index on PostgreSQL, migration 0008). Not shown.
+    search_key = models.CharField(max_length=502, blank=True, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     # Small integers whose lower bounds are the Meta check constraints (a "positive" field
@@ -156,6 +160,11 @@ class Refugee(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.full_name_latin} ({self.unhcr_individual_number})"
+
+    def set_name_keys(self) -> None:
+        """Derive ``name_key`` (duplicates) and ``search_key`` (search) from the names."""
+        self.name_key = name_key(self.first_name_latin, self.last_name_latin)
+        self.search_key = search_key(self.first_name_latin, self.last_name_latin, self.first_name_ar, self.last_name_ar)
 
     @property
     def full_name_latin(self) -> str:

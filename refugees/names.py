@@ -247,3 +247,93 @@ def similarity(a: str, b: str) -> float:
     if not ga or not gb:
         return 0.0
     return len(ga & gb) / len(ga | gb)
+
+
+# --- Search ----------------------------------------------------------------------------
+# ``search_key`` is what the name search reads (``Refugee.search_key``): every word of the
+# person's names, in three forms, space-delimited with a space at both ends so that a word
+# is found with one ``LIKE '% word%'`` (a prefix of a word) on SQLite and PostgreSQL alike:
+#
+# * the Latin key words of the Latin and of the transliterated Arabic name (``name_key``:
+#   spelling variants collapsed, particles "al/el/ben" dropped, "Abdel Rahman" = "abd rahman");
+# * the Arabic words, normalised (``normalise_arabic``), with and without the article "ال";
+# * a consonant skeleton of each Latin key word, marked "=" (``=hmw``), compared whole: it
+#   is what meets a Latin spelling with another transliteration ("Hamwi" and "الحموي",
+#   transliterated "hmoui", are both ``=hmw``).
+#
+# Glued particles ("Alhalabi", "Elkhatib") are also stored without them.
+
+_SKELETON_DIGRAPHS = (("sh", "ch"), ("ou", "w"), ("oo", "w"), ("dj", "j"), ("ph", "f"), ("q", "k"), ("ck", "k"))
+_GLUED_ARTICLE = re.compile(r"^(?:al|el|ul)(?=[a-z]{4,})")
+
+
+def skeleton(word: str) -> str:
+    """The consonants of a Latin key word, doubled letters once ("hamwi" and "hmoui": "hmw")."""
+    for a, b in _SKELETON_DIGRAPHS:
+        word = word.replace(a, b)
+    word = re.sub("[aeiouy]", "", word)
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+def _latin_forms(word: str) -> set[str]:
+    forms = {word}
+    stripped = _GLUED_ARTICLE.sub("", word)
+    if stripped != word:
+        forms.add(stripped)
+    return forms
+
+
+def _arabic_forms(word: str) -> set[str]:
+    word = normalise_arabic(word)
+    forms = {word} if word else set()
+    if word.startswith("ال") and len(word) > 3:
+        forms.add(word[2:])
+    return forms
+
+
+def search_key(first_latin: str = "", last_latin: str = "", first_ar: str = "", last_ar: str = "") -> str:
+    """The stored search form of a person's names (see above)."""
+    latin: set[str] = set()
+    arabic: set[str] = set()
+    for part in (first_latin, last_latin, first_ar, last_ar):
+        for word in (part or "").split():
+            if has_arabic(word):
+                arabic |= _arabic_forms(word)
+            for key_word in name_key(word).split():
+                latin |= _latin_forms(key_word)
+    skeletons = {f"={s}" for s in map(skeleton, latin) if len(s) >= 2}
+    words = sorted(latin) + sorted(arabic) + sorted(skeletons)
+    out = ""
+    for word in words:  # the field holds 500 characters: drop what does not fit, whole words
+        if len(out) + len(word) + 2 > 500:
+            break
+        out += " " + word
+    return out + " " if out else ""
+
+
+def search_terms(query: str) -> list[list[tuple[str, ...]]]:
+    """A query as the search reads it: for each word, its alternatives; each alternative
+    is a tuple of stored-key fragments that must all be present ("`` hamwi``" is a prefix
+    of a word, "`` =hmw ``" a whole skeleton). A word that is only a particle is dropped.
+    """
+    terms: list[list[tuple[str, ...]]] = []
+    for word in (query or "").split():
+        alternatives: list[tuple[str, ...]] = []
+        if has_arabic(word):
+            alternatives += [(f" {form}",) for form in _arabic_forms(word)]
+        key_words = name_key(word).split()
+        if key_words:
+            if len(key_words) == 1:
+                for form in _latin_forms(key_words[0]):
+                    alternatives.append((f" {form}",))
+                    skel = skeleton(form)
+                    if len(skel) >= 2:
+                        alternatives.append((f" ={skel} ",))
+            else:  # "Abdelrahman" -> "abd rahman": every part present
+                alternatives.append(tuple(f" {w}" for w in key_words))
+                skels = [skeleton(w) for w in key_words]
+                if all(len(s) >= 2 for s in skels):
+                    alternatives.append(tuple(f" ={s} " for s in skels))
+        if alternatives:
+            terms.append(list(dict.fromkeys(alternatives)))
+    return terms

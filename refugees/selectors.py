@@ -7,16 +7,16 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import F, IntegerField, QuerySet
+from django.db.models import F, IntegerField, Q, QuerySet
 from django.db.models.functions import Upper
 from django.utils.functional import cached_property
 
 from core.models import PartnerOrganisation
 from core.roles import is_manager
 from refugees.access import refugees_visible_to
-from refugees.filters import SORTS, RefugeeFilter
+from refugees.filters import SORTS, RefugeeFilter, name_search_q
 from refugees.models import Consent, DuplicateConfirmation, Refugee
-from refugees.names import name_key, trigrams
+from refugees.names import name_key, similarity, trigrams
 
 # pg_trgm similarity above which two normalised names are "similar".
 NAME_SIMILARITY = 0.5
@@ -279,3 +279,32 @@ def duplicate_candidates(user, *, data: dict, refugee: Refugee | None) -> list[d
     found = probable_duplicates(probe, confirmed=confirmed)
     visible = set(refugees_visible_to(user).filter(pk__in=[c.pk for c in found]).values_list("pk", flat=True))
     return [{"refugee": c, "visible": c.pk in visible} for c in found]
+
+
+# A picker ranks at most this many matches (in name order) by similarity.
+PICKER_CANDIDATES = 60
+
+
+def people_matching(queryset: QuerySet[Refugee], query: str, *, limit: int = 20) -> list[Refugee]:
+    """The people of ``queryset`` a picker offers for ``query``: the name search
+    (``name_search_q``: every word, either script, particles and spellings aside) or the
+    start of a UNHCR number, best first: trigram similarity of the query's key to the
+    person's Latin and Arabic keys, computed in Python (``names.similarity``, pg_trgm's
+    formula) so that PostgreSQL and SQLite rank alike. Two queries at most; none under
+    two characters."""
+    query = (query or "").replace("\x00", "").strip()[:200]
+    if len(query) < 2:
+        return []
+    number = query.replace(" ", "").upper()
+    cond = name_search_q(query)
+    if any(ch.isdigit() for ch in number):
+        cond |= Q(unhcr_individual_number__startswith=number)
+    found = list(queryset.filter(cond).order_by(*NAME_KEYS)[:PICKER_CANDIDATES])
+    key = name_key(query)
+
+    def score(person: Refugee) -> float:
+        keys = (person.name_key, name_key(person.first_name_ar, person.last_name_ar))
+        return max(similarity(key, k) for k in keys) if key else 0.0
+
+    found.sort(key=lambda p: -score(p))
+    return found[:limit]

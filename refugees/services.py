@@ -31,7 +31,6 @@ from refugees.models import (
     RefugeeNote,
     RefugeeStatus,
 )
-from refugees.names import name_key
 from refugees.viewlog import record_shown
 
 ANONYMISED = ERASED  # the anonymised profile's names
@@ -69,7 +68,7 @@ PROFILE_FIELDS = (
 
 
 def _derive(refugee: Refugee) -> None:
-    refugee.name_key = name_key(refugee.first_name_latin, refugee.last_name_latin)
+    refugee.set_name_keys()
     if refugee.date_of_birth:
         refugee.birth_year = refugee.date_of_birth.year
     if refugee.city_id and not refugee.region_id:

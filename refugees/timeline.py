@@ -79,7 +79,7 @@ def _changes(refugee: Refugee, limit: int) -> list[dict]:
             break
         fields = []
         if older is not None and newer.history_type == "~":
-            delta = newer.diff_against(older, excluded_fields=["updated_at", "name_key"])
+            delta = newer.diff_against(older, excluded_fields=["updated_at", "name_key", "search_key"])
             fields = [{"field": field_label(Refugee, c.field), "old": c.old, "new": c.new} for c in delta.changes]
         changes.append({"record": newer, "fields": fields})
     return changes

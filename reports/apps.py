@@ -9,11 +9,13 @@ class ReportsConfig(AppConfig):
     role_permissions: dict[str, list[str]] = {"programme_manager": ["reports.view_reportrun"]}
 
     def ready(self) -> None:
-        from core.registry import HomePanel, NavItem, home_panels, nav
+        from core.registry import HomePanel, NavItem, home_panels, nav, todo
         from core.roles import Role
         from reports import caching, facts
         from reports.panels import partner_headline
+        from reports.todo import sign_off_todo
 
+        todo.register("reports_sign_off", sign_off_todo, roles=(Role.PROGRAMME_MANAGER,), order=40)
         caching.connect_signals()
         facts.connect_signals()
 

@@ -251,6 +251,8 @@ class HistoricalStory:
             refugees[i].status = RefugeeStatus.APPLICANT
         for i in range(n_members):
             refugees[i].status = RefugeeStatus.FINANCED
+        for refugee in refugees:  # bulk_create skips the services: the search keys are set here
+            refugee.set_name_keys()
         Refugee.objects.bulk_create(refugees)
         refugees = list(Refugee.objects.filter(unhcr_individual_number__startswith="HIS-18C").order_by("pk"))
 

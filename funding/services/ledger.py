@@ -287,8 +287,14 @@ def disbursement_approve(*, entry: Disbursement, by) -> Disbursement:
 
 @transaction.atomic
 def disbursement_reject(*, entry: Disbursement, by, reason: str = "") -> Disbursement:
-    """A second person rejects a ledger entry (the same four eyes as an approval)."""
+    """A second person rejects a ledger entry (the same four eyes as an approval), saying
+    why: the reason is required (and kept on the entry: the ledger and the timeline show it)."""
     access.require_reject_disbursement(by, entry)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError(_("Give the reason for the rejection."), code="reason_required")
+    if len(reason) > 500:
+        raise ValidationError(_("The reason is too long (500 characters at most)."), code="reason_too_long")
     lock(grant_id=entry.grant_id, agreement_ids=[])
     entry = Disbursement.objects.select_for_update().get(pk=entry.pk)
     if entry.status != Disbursement.Status.PENDING:
@@ -296,11 +302,8 @@ def disbursement_reject(*, entry: Disbursement, by, reason: str = "") -> Disburs
     entry.status = Disbursement.Status.REJECTED
     entry.approved_by = by
     entry.approved_at = timezone.now()
-    if reason:
-        entry.reference = (f"{entry.reference} · " if entry.reference else "") + reason[:60]
-        entry.save(update_fields=["status", "approved_by", "approved_at", "reference"])
-    else:
-        entry.save(update_fields=["status", "approved_by", "approved_at"])
+    entry.rejection_reason = reason
+    entry.save(update_fields=["status", "approved_by", "approved_at", "rejection_reason"])
     return entry
 
 

@@ -30,6 +30,7 @@ from projects.models import (
 )
 from projects.services.common import lock, refresh_on_commit
 from projects.workflow import TRANSITIONS
+from refugees.models import Consent
 
 
 def _transition(
@@ -73,9 +74,11 @@ def _transition(
 
 
 def submission_problems(project: BusinessProject) -> list[str]:
-    """What keeps a draft from being submitted (empty when it can go)."""
+    """What keeps a draft from being submitted (empty when it can go). Every member needs a
+    recorded, not withdrawn, consent to take part in the programme (``Consent.Purpose.
+    PARTICIPATION``): the file then goes to the committee and the partners' reports."""
     problems = []
-    members = list(project.members.all())
+    members = list(project.members.select_related("refugee"))
     if not any(m.is_lead for m in members):
         problems.append(_("The project needs a lead member."))
     if members and sum((m.share_percent for m in members), Decimal(0)) != Decimal(100):
@@ -87,6 +90,19 @@ def submission_problems(project: BusinessProject) -> list[str]:
         problems.append(_("The amount requested must be more than zero."))
     if not FeasibilityStudy.objects.filter(project=project).exists():
         problems.append(_("The project needs a feasibility study."))
+    consenting = set(
+        Consent.objects.filter(
+            refugee_id__in=[m.refugee_id for m in members],
+            purpose=Consent.Purpose.PARTICIPATION,
+            withdrawn_on__isnull=True,
+        ).values_list("refugee_id", flat=True)
+    )
+    missing = [m.refugee for m in members if m.refugee_id not in consenting]
+    if missing:
+        problems.append(
+            _("No consent to take part in the programme is recorded for %(people)s: record it on their profile.")
+            % {"people": ", ".join(str(m.full_name_latin) for m in missing)}
+        )
     if project.legal_form == LegalForm.COOPERATIVE:
         minimum = settings.SANAD_COOPERATIVE_MIN_MEMBERS
         if len(members) < minimum:

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.access import require
 from core.forms import add_service_errors, service_error_text
@@ -130,6 +130,16 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "projects/project_detail.html", detail_context(request, project, member_form=form), status=400
     )
+
+
+@require_GET
+def member_picker(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member picker's results (htmx): people matching ``q``, each an "Add" button of
+    the member form."""
+    project = access.project_for_user(request.user, pk, write=True)
+    q = (request.GET.get("q") or "").strip()
+    results = selectors.refugees_to_add_as_members(request.user, project, q)
+    return render(request, "projects/_member_picker.html", {"project": project, "q": q, "results": results})
 
 
 @require_POST

@@ -66,7 +66,7 @@ def sitting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "sitting": sitting,
         "members": sitting.members.order_by("last_name", "username"),
-        "agenda": selectors.agenda_rows(sitting),
+        "agenda": selectors.agenda_rows(sitting, request.user),
         "agenda_form": agenda_form,
         "can_close_sitting": is_open and access.can_close_sitting(request.user, sitting),
     }

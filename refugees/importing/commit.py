@@ -14,7 +14,6 @@ from core.signals import records_bulk_written
 from refugees.access import can_import, can_register_refugee
 from refugees.importing.preview import ImportResult
 from refugees.models import DuplicateConfirmation, Refugee
-from refugees.names import name_key
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +68,7 @@ def import_commit(*, user: User, result: ImportResult, confirm_different: bool) 
     for row in result.rows:
         data = row.data
         refugee = Refugee(**{k: v for k, v in data.items() if k not in ("region",) or v is not None})
-        refugee.name_key = name_key(refugee.first_name_latin, refugee.last_name_latin)
+        refugee.set_name_keys()
         if refugee.date_of_birth:
             refugee.birth_year = refugee.date_of_birth.year
         objs.append(refugee)

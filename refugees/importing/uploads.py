@@ -98,3 +98,13 @@ def discard_abandoned_uploads(*, older_than: datetime.timedelta | None = None) -
         except OSError:
             pass
     return deleted
+
+
+def pending_uploads_count(*, user: User) -> int:
+    """How many of ``user``'s uploads wait in preview (never confirmed nor discarded yet)."""
+    folder = f"imports/{user.pk}"
+    try:
+        _dirs, names = private_storage.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    return len(names)

@@ -156,6 +156,8 @@ ON_SITTING = frozenset({OFF})  # a member not on the sitting: 404 (it is not the
 ACCESS: dict[str, Row] = {
     # core: the home page of every role, the account pages, the public pages
     "home": Row(get=SIGNED_IN, post=SIGNED_IN),
+    "todo": Row(get=SIGNED_IN, post=NOT_ALLOWED),
+    "reminder_settings": Row(get=SIGNED_IN, post=SIGNED_IN),
     "login": Row(get=EVERYONE, post=EVERYONE, public=True),
     "logout": Row(get=NOT_ALLOWED, post=SIGNED_IN, let_in=LOGIN),
     "password_change": Row(get=SIGNED_IN, post=SIGNED_IN),
@@ -217,6 +219,7 @@ ACCESS: dict[str, Row] = {
     "projects:detail": AGENDA_PROJECT,
     "projects:edit": case(pk("draft")),
     "projects:member_add": post_only(STAFF, kwargs=pk("draft")),
+    "projects:member_picker": Row(get=STAFF, post=NOT_ALLOWED, not_found=frozenset({CW2}), kwargs=pk("draft")),
     "projects:member_remove": post_only(STAFF, kwargs=project_and("member", "member_pk")),
     "projects:budget_line_add": post_only(STAFF, kwargs=pk("draft")),
     "projects:budget_line_remove": post_only(STAFF, kwargs=project_and("line", "line_pk")),

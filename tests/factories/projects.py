@@ -62,6 +62,16 @@ class ProjectMemberFactory(factory.django.DjangoModelFactory):
     is_lead = True
     share_percent = Decimal("100")
 
+    @factory.post_generation
+    def consent(self, create, extracted, **kwargs):
+        """A member has consented to take part (submission needs it); ``consent=False`` not."""
+        if create and extracted is not False:
+            from refugees.models import Consent
+            from tests.factories.refugees import ConsentFactory
+
+            if not Consent.objects.filter(refugee=self.refugee, purpose=Consent.Purpose.PARTICIPATION).exists():
+                ConsentFactory(refugee=self.refugee, purpose=Consent.Purpose.PARTICIPATION)
+
 
 class BudgetLineFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -4,7 +4,7 @@ import factory
 
 from core.models import City
 from refugees.models import Consent, LegalStatus, ReferralSource, Refugee, Sex
-from refugees.names import name_key
+from refugees.names import name_key, search_key
 from tests.factories.core import OfficeFactory
 
 
@@ -16,7 +16,12 @@ class RefugeeFactory(factory.django.DjangoModelFactory):
     unhcr_case_number = factory.Sequence(lambda n: f"RAB-18C{n:05d}")
     first_name_latin = factory.Faker("first_name")
     last_name_latin = factory.Faker("last_name")
+    first_name_ar = ""
+    last_name_ar = ""
     name_key = factory.LazyAttribute(lambda o: name_key(o.first_name_latin, o.last_name_latin))
+    search_key = factory.LazyAttribute(
+        lambda o: search_key(o.first_name_latin, o.last_name_latin, o.first_name_ar, o.last_name_ar)
+    )
     sex = Sex.FEMALE
     date_of_birth = datetime.date(1990, 5, 17)
     birth_year = factory.LazyAttribute(lambda o: o.date_of_birth.year if o.date_of_birth else None)

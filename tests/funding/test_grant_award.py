@@ -39,7 +39,7 @@ def test_it_gives_reinforcement_only_to_an_operating_business(office_rabat, raba
 
 
 def test_it_refuses_shares_that_do_not_add_up(rabat_project, eu, monaco, manager):
-    with pytest.raises(ValidationError, match=r"shares add up to 29999\.99 MAD"):
+    with pytest.raises(ValidationError, match=r"shares add up to 29,999\.99 MAD"):
         awarded_grant(
             project=rabat_project,
             by=manager,
@@ -70,7 +70,7 @@ def test_it_refuses_to_commit_an_agreement_beyond_its_amount(office_rabat, manag
     first = approved_project(office=office_rabat, approved_amount=Decimal("20000.00"))
     awarded_grant(project=first, by=manager, amount=Decimal("20000.00"), shares=[(small, "20000.00")])  # 222,222 JPY
     second = approved_project(office=office_rabat, approved_amount=Decimal("20000.00"))
-    with pytest.raises(ValidationError, match=r"cannot take 222222\.22 JPY more"):
+    with pytest.raises(ValidationError, match=r"cannot take 222,222\.22 JPY more"):
         awarded_grant(project=second, by=manager, amount=Decimal("20000.00"), shares=[(small, "20000.00")])
     assert second.grants.count() == 0
 

@@ -46,7 +46,7 @@ def test_shares_that_do_not_add_up_are_explained_and_nothing_is_saved(rabat_proj
     client.cookies["django_language"] = "en"
     response = client.post(reverse("funding:grant_create"), _post(rabat_project, eu, monaco, monaco_share="9000.00"))
     assert response.status_code == 200
-    assert "The shares add up to 29000.00 MAD" in response.content.decode()
+    assert "The shares add up to 29,000.00 MAD" in response.content.decode()
     assert not Grant.objects.exists()
 
 

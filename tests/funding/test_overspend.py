@@ -39,7 +39,7 @@ def test_it_refuses_to_record_more_than_is_left_on_the_grant(simple_grant, casew
 
 def test_it_refuses_more_than_the_tranche(grant, caseworker, manager2):
     paid(grant, amount="15000.00", by=caseworker, approver=manager2)
-    with pytest.raises(ValidationError, match=r"Tranche 1 has 5000\.00 MAD left"):
+    with pytest.raises(ValidationError, match=r"Tranche 1 has 5,000\.00 MAD left"):
         paid(grant, amount="5000.01", by=caseworker, approver=manager2)
 
 

@@ -35,7 +35,7 @@ def test_the_grant_page_query_count_does_not_grow_with_the_ledger(grant, client_
             reversal, _ = disbursement_reverse(
                 original=payment, date=datetime.date(2025, 7, 20), by=caseworker, idempotency_key=uuid.uuid4().hex
             )
-            disbursement_reject(entry=reversal, by=manager)
+            disbursement_reject(entry=reversal, by=manager, reason="duplicate")
     disbursement_record(
         grant=grant,
         tranche=grant.tranches.get(number=1),

@@ -70,6 +70,7 @@ def test_the_database_allows_one_live_reversal_per_payment(grant, caseworker, ma
         method=payment.method,
         recorded_by=caseworker,
         status="rejected",
+        rejection_reason="duplicate",
         approved_by=manager,
         approved_at=timezone.now(),
         idempotency_key=uuid.uuid4().hex,
@@ -79,7 +80,7 @@ def test_the_database_allows_one_live_reversal_per_payment(grant, caseworker, ma
 
 def test_the_reverse_screen_records_a_new_reversal_after_a_rejection(client, grant, caseworker, manager, manager2):
     payment = paid(grant, amount="6000.00", by=caseworker, approver=manager2)
-    disbursement_reject(entry=_reverse(payment, caseworker), by=manager)
+    disbursement_reject(entry=_reverse(payment, caseworker), by=manager, reason="duplicate")
     client.force_login(caseworker)
     client.cookies["django_language"] = "en"
     page = client.get(reverse("funding:grant_detail", args=[grant.pk]))

@@ -113,7 +113,9 @@ def test_running_totals_equal_the_ledger_after_a_random_sequence(
                     )
                 else:
                     decider = manager2 if entry.recorded_by_id != manager2.pk else manager
-                    (disbursement_approve if op == "approve" else disbursement_reject)(entry=entry, by=decider)
+                    (disbursement_approve if op == "approve" else disbursement_reject)(
+                        entry=entry, by=decider, **({} if op == "approve" else {"reason": "missing receipt"})
+                    )
         except ValidationError:
             pass  # refusals (overspend, gate, ...) must leave the totals untouched too
         assert_totals_match_ledger(grants, agreements)

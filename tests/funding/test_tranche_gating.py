@@ -36,7 +36,7 @@ def test_a_gated_tranche_waits_for_a_satisfactory_visit_then_is_paid(grant, case
         paid(grant, amount="10000.00", by=caseworker, approver=manager2, tranche=second)
 
     paid(grant, amount="20000.00", by=caseworker, approver=manager2, date=datetime.date(2025, 7, 1))
-    with pytest.raises(ValidationError, match="the 1-month visit due on 08/01/2025") as refused:
+    with pytest.raises(ValidationError, match="the 1-month visit due on 01/08/2025") as refused:
         paid(grant, amount="10000.00", by=caseworker, approver=manager2, tranche=second, date=datetime.date(2025, 9, 1))
     assert refused.value.code == "visit_missing"
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from projects import services
 from projects.models import BusinessProject, CommitteeDecision, ProjectOutcome, ProjectStatus, ProjectTransition
@@ -188,3 +189,19 @@ def test_it_refuses_submission_through_the_page_to_a_committee_member(ready_draf
 
 def test_it_uses_no_unused_criteria_helper(criteria):
     assert full_scores(criteria)
+
+
+def test_a_member_without_consent_keeps_the_project_from_submission(client_for, caseworker, ready_draft):
+    from projects.services.workflow import submission_problems
+    from refugees.models import Consent
+
+    lead = ready_draft.members.get().refugee
+    Consent.objects.filter(refugee=lead).delete()
+    problems = submission_problems(ready_draft)
+    assert any("No consent to take part in the programme" in p and lead.full_name_latin in p for p in problems)
+    page = client_for(caseworker).get(reverse("projects:detail", args=[ready_draft.pk])).content.decode()
+    assert lead.full_name_latin in page
+    response = client_for(caseworker).post(reverse("projects:submit", args=[ready_draft.pk]), {"expected": "draft"})
+    ready_draft.refresh_from_db()
+    assert ready_draft.status == "draft"
+    assert response.status_code in (302, 400)

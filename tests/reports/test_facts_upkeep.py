@@ -107,7 +107,7 @@ def test_a_pending_or_rejected_payment_changes_nothing(ledger, manager2, casewor
         )[0]
 
     record("pending-1")
-    disbursement_reject(entry=record("rejected-1"), by=manager2)
+    disbursement_reject(entry=record("rejected-1"), by=manager2, reason="duplicate")
     assert not FactsPending.objects.exists()
     assert not LedgerQuarter.objects.exists()
     assert_as_rebuilt()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core import demo as core_demo
+from core.models import Office, PartnerOrganisation
 from core.reference_data import load_reference_data
 from core.roles import Role
 
@@ -51,7 +52,12 @@ class Command(BaseCommand):
 
     def print_accounts(self, users) -> None:
         self.stdout.write(self.style.SUCCESS(f"\nDemo accounts (password for all: {core_demo.DEMO_PASSWORD})"))
+        # Offices and organisations as stored (their names, "Casablanca", "UNHCR"), not their codes.
+        offices = dict(Office.objects.values_list("code", "name_fr"))
+        partners = dict(PartnerOrganisation.objects.values_list("code", "acronym"))
         for spec in users:
-            scope = spec.office or spec.partner or ""
+            scope = (
+                offices.get(spec.office, spec.office) if spec.office else partners.get(spec.partner, spec.partner or "")
+            )
             self.stdout.write(f"  {spec.username:<20} {Role(spec.role).label!s:<20} {scope}")
         self.stdout.write("Open http://127.0.0.1:8000 and log in.\n")
