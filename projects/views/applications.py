@@ -139,6 +139,7 @@ def member_picker(request: HttpRequest, pk: int) -> HttpResponse:
     project = access.project_for_user(request.user, pk, write=True)
     q = (request.GET.get("q") or "").strip()
     results = selectors.refugees_to_add_as_members(request.user, project, q)
+    log_shown(request, results, what=What.LIST)
     return render(request, "projects/_member_picker.html", {"project": project, "q": q, "results": results})
 
 

@@ -71,6 +71,9 @@ SHOWS_NOBODY = {
     "set_language",
     "healthz",
     "readyz",
+    "todo",  # counts and links, no names
+    "reminder_settings",
+    "projects:member_picker",  # its results: test_the_member_picker_logs_the_people_it_finds
     "reports:disclosure",
     "refugees:create",  # a new profile; its duplicate warning: tests/refugees/test_view_log_lists.py
     "refugees:import",  # its preview's candidates: the same module
@@ -172,6 +175,14 @@ def test_the_attendance_search_logs_the_people_it_finds(client, world, caseworke
     response = client.get(url, {"q": world.newcomer.last_name_latin}, headers={"HX-Request": "true"})
     assert world.newcomer.last_name_latin in response.content.decode()
     assert world.newcomer.pk in _logged(caseworker, "projects:session_detail", What.LIST)
+
+
+def test_the_member_picker_logs_the_people_it_finds(client, world, caseworker):  # noqa: F811
+    client.force_login(caseworker)
+    url = reverse("projects:member_picker", kwargs={"pk": world.draft.pk})
+    response = client.get(url, {"q": world.newcomer.last_name_latin}, headers={"HX-Request": "true"})
+    assert world.newcomer.last_name_latin in response.content.decode()
+    assert world.newcomer.pk in _logged(caseworker, "projects:member_picker", What.LIST)
 
 
 # --- the Django admin ---------------------------------------------------------------------
