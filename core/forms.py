@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,6 +12,14 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Please enter a correct username and password. Both fields may be case-sensitive."),
         "inactive": _("This account is inactive."),
     }
+
+    def clean(self):
+        # Checked before authenticate(): a username longer than any account's is refused with
+        # the usual message, never recorded by django-axes (its column holds 255 characters).
+        username = self.data.get("username", "")
+        if len(username) > self.fields["username"].max_length:
+            raise self.get_invalid_login_error()
+        return super().clean()
 
 
 def add_service_errors(form, exc: ValidationError) -> None:
@@ -28,3 +38,18 @@ def add_service_errors(form, exc: ValidationError) -> None:
 def service_error_text(exc: ValidationError) -> str:
     """A service's ``ValidationError`` as one line (for a message or a form-wide error)."""
     return " ".join(exc.messages)
+
+
+class IdForm(forms.Form):
+    """One record id from a query string or a form (``refugee=42``)."""
+
+    id = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+def id_from(data, name: str) -> int:
+    """The id ``data[name]`` as a number, or 404: "abc", "nan", "4200,50" or nothing name
+    no record (never a ``ValueError`` from the database)."""
+    form = IdForm({"id": data.get(name, "")})
+    if not form.is_valid():
+        raise Http404
+    return form.cleaned_data["id"]

@@ -19,6 +19,11 @@ class ProjectsConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from core.security.mfa import register_role_test
+        from projects.models import CommitteeSitting
+
+        # SANAD_MFA_REQUIRED_ROLES may name "committee_chair": a member who chairs a sitting.
+        register_role_test("committee_chair", lambda user: CommitteeSitting.objects.filter(chair=user).exists())
         from core.registry import HomePanel, NavItem, home_panels, nav, status_rules, timeline
         from core.roles import Role
         from projects.panels import committee_context, pipeline_context
