@@ -1,13 +1,15 @@
 """Sanad settings, read from the environment.
 
-Three modes, chosen by ``SANAD_ENV``:
+Four modes, chosen by ``SANAD_ENV``:
 
 * ``development`` (default): DEBUG on, SQLite file and eager Celery unless
   ``DATABASE_URL`` / ``CELERY_BROKER_URL`` say otherwise. What ``make run`` uses.
 * ``test``: what ``make test`` uses (PostgreSQL and Redis from the environment).
 * ``production``: refuses to start without ``SECRET_KEY``; DEBUG off; HTTPS-only
-  cookies, HSTS, SSL redirect. Passes ``manage.py check --deploy`` when configured
-  as the README says.
+  cookies, HSTS, SSL redirect, MFA enforced. Passes ``manage.py check --deploy`` when
+  configured as the README says. ``seed_demo`` refuses to run.
+* ``demo``: production's settings on a public demo server; ``seed_demo`` may create the
+  demo accounts (their password is published), MFA not enforced by default.
 
 Every variable is listed in README.md.
 """
@@ -24,9 +26,12 @@ from config.env import env_bool, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 SANAD_ENV = env_str("SANAD_ENV", "development")
-if SANAD_ENV not in {"development", "test", "production"}:
-    raise ImproperlyConfigured("SANAD_ENV must be development, test or production")
-PRODUCTION = SANAD_ENV == "production"
+if SANAD_ENV not in {"development", "test", "production", "demo"}:
+    raise ImproperlyConfigured("SANAD_ENV must be development, test, production or demo")
+# ``demo``: a public demo server, with every protection of production; only seed_demo
+# (the demo accounts with their published password) tells it apart, and MFA is not enforced.
+DEMO = SANAD_ENV == "demo"
+PRODUCTION = SANAD_ENV in {"production", "demo"}
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
@@ -172,7 +177,7 @@ AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 # production and off by default elsewhere (the `make run` demo accounts sign in with their
 # password alone); a user with a device always gives it. Step-up: the sensitive actions
 # ask for the second factor again after SANAD_STEP_UP_MINUTES.
-SANAD_MFA_ENFORCED = env_bool("SANAD_MFA_ENFORCED", default=PRODUCTION)
+SANAD_MFA_ENFORCED = env_bool("SANAD_MFA_ENFORCED", default=PRODUCTION and not DEMO)
 SANAD_MFA_REQUIRED_ROLES = env_list("SANAD_MFA_REQUIRED_ROLES", ["programme_manager", "committee_chair", "admin"])
 SANAD_STEP_UP_MINUTES = env_int("SANAD_STEP_UP_MINUTES", 15)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Sanad")

@@ -53,3 +53,27 @@ def id_from(data, name: str) -> int:
     if not form.is_valid():
         raise Http404
     return form.cleaned_data["id"]
+
+
+# The programme's records are dated from 2010 (before the programme began: a late entry of
+# an old session still fits) to the end of next year (a session planned ahead).
+EARLIEST_YEAR = 2010
+
+
+def check_programme_date(value):
+    """A date of the programme (a session, a sitting): between 2010 and the end of next
+    year, or a clear error (years 1 and 9999 are typing slips, not dates)."""
+    import datetime
+
+    from django.utils import timezone
+
+    if value is None:
+        return value
+    last = timezone.localdate().year + 1
+    if not (datetime.date(EARLIEST_YEAR, 1, 1) <= value <= datetime.date(last, 12, 31)):
+        raise ValidationError(
+            _("Enter a date between %(first)s and %(last)s."),
+            code="date_range",
+            params={"first": EARLIEST_YEAR, "last": last},
+        )
+    return value
