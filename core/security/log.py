@@ -6,7 +6,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from core.security import client_ip
+from core.security import client_ip, mfa
 
 
 def record(kind: str, *, request=None, user=None, username: str = "", by=None, detail: str = "") -> None:
@@ -31,6 +31,9 @@ def _username(credentials) -> str:
 @receiver(user_logged_in, dispatch_uid="sanad.security_log.login")
 def on_login(sender, request, user, **kwargs):
     record("login", request=request, user=user)
+    if request is not None and hasattr(request, "session"):
+        # Whether this sign-in owes a second factor, decided now (not on every page).
+        request.session[mfa.NEED_KEY] = mfa.must_verify(user)
 
 
 @receiver(user_logged_out, dispatch_uid="sanad.security_log.logout")

@@ -26,6 +26,9 @@ from django_otp import login as otp_login
 from core.roles import has_role
 
 STEP_UP_KEY = "sanad_second_factor_at"
+# Whether this session's user owes a second factor, decided at each sign-in (no query on
+# every page; core.security.log.on_login) and set when a device is enrolled.
+NEED_KEY = "sanad_second_factor_needed"
 RECOVERY_CODE_COUNT = 10
 
 # Pseudo-roles a higher app defines (core cannot import it): name -> predicate(user).
@@ -51,15 +54,17 @@ def has_device(user) -> bool:
     return any(True for _d in devices_for_user(user, confirmed=True))
 
 
-def must_verify(user) -> bool:
-    """A device enrolled, or a role that must have one while MFA is enforced."""
+def must_verify(user, session=None) -> bool:
+    """A device enrolled, or a role that must have one while MFA is enforced (kept in the
+    session, when given, until the next sign-in)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    cached = getattr(user, "_sanad_must_verify", None)
-    if cached is None:
-        cached = has_device(user) or (settings.SANAD_MFA_ENFORCED and mfa_required(user))
-        user._sanad_must_verify = cached
-    return cached
+    if session is not None and NEED_KEY in session:
+        return session[NEED_KEY]
+    needed = has_device(user) or (settings.SANAD_MFA_ENFORCED and mfa_required(user))
+    if session is not None:
+        session[NEED_KEY] = needed
+    return needed
 
 
 def session_verified(request) -> bool:
@@ -71,6 +76,7 @@ def mark_verified(request, device) -> None:
     """The factor was given: the session is verified now (for the step-up window too)."""
     otp_login(request, device)
     request.session[STEP_UP_KEY] = timezone.now().timestamp()
+    request.session[NEED_KEY] = True
 
 
 def recently_verified(request) -> bool:
@@ -94,7 +100,7 @@ def _back_to(request) -> str:
 def step_up_response(request):
     """The redirect to the factor's page, or None when the last factor is recent enough
     (or the user needs none: MFA not enforced for them and no device)."""
-    if not must_verify(request.user) or recently_verified(request):
+    if not must_verify(request.user, request.session) or recently_verified(request):
         return None
     messages.info(request, _("This action needs your second factor again. Enter a code, then do it again."))
     target = "mfa_verify" if has_device(request.user) else "mfa_setup"

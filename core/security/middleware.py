@@ -75,7 +75,7 @@ class SecondFactorMiddleware:
             user.is_authenticated
             and not request.path.startswith(self.exempt_paths())
             and not mfa.session_verified(request)
-            and mfa.must_verify(user)
+            and mfa.must_verify(user, request.session)
         ):
             target = "mfa_verify" if mfa.has_device(user) else "mfa_setup"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
