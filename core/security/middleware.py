@@ -89,7 +89,10 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
-            add_never_cache_headers(response)
-            patch_cache_control(response, private=True, no_store=True)
+            if response.has_header("Cache-Control"):  # a file already "private, no-store"
+                patch_cache_control(response, private=True, no_store=True)
+            else:
+                add_never_cache_headers(response)
+                patch_cache_control(response, private=True)
             patch_vary_headers(response, ("Cookie",))
         return response
