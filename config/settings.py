@@ -1,6 +1,6 @@
 """Sanad settings, read from the environment.
 
-Three modes, chosen by ``SANAD_ENV``:
+Four modes, chosen by ``SANAD_ENV``:
 
 * ``development`` (default): SQLite file and eager Celery unless ``DATABASE_URL`` /
   ``CELERY_BROKER_URL`` say otherwise. What ``make run`` uses. DEBUG is off here too, so
@@ -8,8 +8,10 @@ Three modes, chosen by ``SANAD_ENV``:
   page listing the URL patterns; a developer who wants it sets ``DEBUG=1`` explicitly.
 * ``test``: what ``make test`` uses (PostgreSQL and Redis from the environment).
 * ``production``: refuses to start without ``SECRET_KEY``; DEBUG off; HTTPS-only
-  cookies, HSTS, SSL redirect. Passes ``manage.py check --deploy`` when configured
-  as the README says.
+  cookies, HSTS, SSL redirect, MFA enforced. Passes ``manage.py check --deploy`` when
+  configured as the README says. ``seed_demo`` refuses to run.
+* ``demo``: production's settings on a public demo server; ``seed_demo`` may create the
+  demo accounts (their password is published), MFA not enforced by default.
 
 Every variable is listed in README.md.
 """
@@ -27,9 +29,12 @@ from config.env import env_bool, env_float, env_int, env_list, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 SANAD_ENV = env_str("SANAD_ENV", "development")
-if SANAD_ENV not in {"development", "test", "production"}:
-    raise ImproperlyConfigured("SANAD_ENV must be development, test or production")
-PRODUCTION = SANAD_ENV == "production"
+if SANAD_ENV not in {"development", "test", "production", "demo"}:
+    raise ImproperlyConfigured("SANAD_ENV must be development, test, production or demo")
+# ``demo``: a public demo server, with every protection of production; only seed_demo
+# (the demo accounts with their published password) tells it apart, and MFA is not enforced.
+DEMO = SANAD_ENV == "demo"
+PRODUCTION = SANAD_ENV in {"production", "demo"}
 
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
@@ -61,6 +66,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_celery_beat",
     "django_celery_results",
     # Our apps, in layering order: core <- refugees <- projects <- funding <- reports
@@ -73,13 +81,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.security.middleware.RefuseBadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "core.security.middleware.SecondFactorMiddleware",
+    "core.security.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -156,14 +169,35 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# django-axes: lock an account (username + IP) after repeated failures, with a cool-off.
+# django-axes: lock a username+IP after AXES_FAILURE_LIMIT failures, and a username from
+# every address after AXES_USERNAME_FAILURE_LIMIT (credential stuffing), with a cool-off.
+# core.security.axes.SanadAxesHandler applies the two limits; docs/security.md.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_USERNAME_FAILURE_LIMIT = env_int("AXES_USERNAME_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "core.security.axes.SanadAxesHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.views.locked_out"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+# The client's address: REMOTE_ADDR, or, behind AXES_PROXY_COUNT reverse proxies that each
+# append the address they saw to X-Forwarded-For, the entry that many places from its end
+# (core.security.client_ip). With 0 (no proxy) a forwarded header is ignored.
+SANAD_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+
+# Multi-factor authentication (django-otp: TOTP and recovery codes). SANAD_MFA_REQUIRED_ROLES
+# must enrol a second factor on their first login (a role name, or committee_chair for a
+# member who chairs a sitting); anyone else may opt in. SANAD_MFA_ENFORCED is on in
+# production and off by default elsewhere (the `make run` demo accounts sign in with their
+# password alone); a user with a device always gives it. Step-up: the sensitive actions
+# ask for the second factor again after SANAD_STEP_UP_MINUTES.
+SANAD_MFA_ENFORCED = env_bool("SANAD_MFA_ENFORCED", default=PRODUCTION and not DEMO)
+SANAD_MFA_REQUIRED_ROLES = env_list("SANAD_MFA_REQUIRED_ROLES", ["programme_manager", "committee_chair", "admin"])
+SANAD_STEP_UP_MINUTES = env_int("SANAD_STEP_UP_MINUTES", 15)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Sanad")
+# Bad input: a query-string value longer than this is refused with a 400 (a NUL byte always).
+SANAD_MAX_QUERY_VALUE = env_int("SANAD_MAX_QUERY_VALUE", 500)
 
 # --- i18n -----------------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "fr")
@@ -294,6 +328,22 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = False
+# Content-Security-Policy (django-csp): every asset is vendored, no inline script or style
+# (the dashboard's chart data is in json_script blocks, read by reports/dashboard.js).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -3,8 +3,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.models import City, Office, PartnerOrganisation, Region, User
+from core.models import City, Office, PartnerOrganisation, Region, SecurityEvent, User
 from core.roles import is_admin
+from core.security import log, mfa
 
 admin.site.site_header = _("Sanad administration")
 admin.site.site_title = _("Sanad admin")
@@ -30,6 +31,40 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("Scope"), {"fields": ("email", "first_name", "last_name", "office", "partner_organisation", "groups")}),
     )
+    actions = ["reset_second_factor"]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Adding a user or changing one (their roles are their groups) needs a recent factor.
+        return mfa.step_up_response(request) or super().changeform_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=_("Reset two-step verification (the user enrols again)"))
+    def reset_second_factor(self, request, queryset):
+        from django_otp import devices_for_user
+
+        if response := mfa.step_up_response(request):
+            return response
+        for user in queryset:
+            for device in devices_for_user(user, confirmed=None):
+                device.delete()
+            log.record(SecurityEvent.Kind.MFA_RESET, request=request, user=user, by=request.user)
+        self.message_user(request, _("Two-step verification reset for %(n)s users.") % {"n": queryset.count()})
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "kind", "username", "ip_address", "by", "detail")
+    list_filter = ("kind",)
+    search_fields = ("username",)
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Region)

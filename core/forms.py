@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from core.models import User
@@ -13,6 +14,14 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("Please enter a correct username and password. Both fields may be case-sensitive."),
         "inactive": _("This account is inactive."),
     }
+
+    def clean(self):
+        # Checked before authenticate(): a username longer than any account's is refused with
+        # the usual message, never recorded by django-axes (its column holds 255 characters).
+        username = self.data.get("username", "")
+        if len(username) > self.fields["username"].max_length:
+            raise self.get_invalid_login_error()
+        return super().clean()
 
 
 def add_service_errors(form, exc: ValidationError) -> None:
@@ -37,3 +46,42 @@ class ReminderSettingsForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["daily_digest", "language"]
+
+
+class IdForm(forms.Form):
+    """One record id from a query string or a form (``refugee=42``)."""
+
+    id = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+def id_from(data, name: str) -> int:
+    """The id ``data[name]`` as a number, or 404: "abc", "nan", "4200,50" or nothing name
+    no record (never a ``ValueError`` from the database)."""
+    form = IdForm({"id": data.get(name, "")})
+    if not form.is_valid():
+        raise Http404
+    return form.cleaned_data["id"]
+
+
+# The programme's records are dated from 2010 (before the programme began: a late entry of
+# an old session still fits) to the end of next year (a session planned ahead).
+EARLIEST_YEAR = 2010
+
+
+def check_programme_date(value):
+    """A date of the programme (a session, a sitting): between 2010 and the end of next
+    year, or a clear error (years 1 and 9999 are typing slips, not dates)."""
+    import datetime
+
+    from django.utils import timezone
+
+    if value is None:
+        return value
+    last = timezone.localdate().year + 1
+    if not (datetime.date(EARLIEST_YEAR, 1, 1) <= value <= datetime.date(last, 12, 31)):
+        raise ValidationError(
+            _("Enter a date between %(first)s and %(last)s."),
+            code="date_range",
+            params={"first": EARLIEST_YEAR, "last": last},
+        )
+    return value

@@ -146,3 +146,52 @@ class DigestSent(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="digest_once_per_user_per_day")]
+
+
+class SecurityEvent(models.Model):
+    """The security log: sign-ins and their failures, lockouts, second-factor events and
+    password changes (core.security.log writes it; a programme manager reads it)."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Signed in")
+        LOGOUT = "logout", _("Signed out")
+        LOGIN_FAILED = "login_failed", _("Failed sign-in")
+        LOCKED_OUT = "locked_out", _("Locked out")
+        MFA_ENROLLED = "mfa_enrolled", _("Second factor enrolled")
+        MFA_VERIFIED = "mfa_verified", _("Second factor given")
+        MFA_FAILED = "mfa_failed", _("Wrong second-factor code")
+        MFA_RECOVERY_USED = "mfa_recovery_used", _("Recovery code used")
+        MFA_RECOVERY_NEW = "mfa_recovery_new", _("New recovery codes")
+        MFA_RESET = "mfa_reset", _("Second factor reset by an administrator")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET = "password_reset", _("Password reset by email")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("event"), max_length=30, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="security_events",
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("username given"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    detail = models.CharField(_("detail"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username}"

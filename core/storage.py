@@ -37,24 +37,51 @@ class PrivateStorage(FileSystemStorage):
 private_storage = PrivateStorage()
 
 
+# Types that cannot be sniffed (text): served by their name, always as a download.
+TEXT_TYPES = {"text/csv", "application/json", "text/plain"}
+# Office files are zip archives: a sniffed zip keeps the type its name gives.
+ZIP_TYPES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+INLINE_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+
+
+def served_type(head: bytes, name: str) -> tuple[str, str]:
+    """The type a stored file is served with, and its download name, **from its content**.
+
+    The name never decides alone: a PDF stored as ``x.html`` is served as
+    ``application/pdf`` named ``x.pdf``; what cannot be sniffed is CSV, JSON or plain text
+    by its name, or else ``application/octet-stream``. Never ``text/html``.
+    """
+    by_name = mimetypes.guess_type(name)[0]
+    kind = filetype.guess(head)
+    if kind is not None:
+        if by_name == kind.mime or (kind.mime == "application/zip" and by_name in ZIP_TYPES):
+            return by_name, name
+        stem = name.rsplit(".", 1)[0] if "." in name else name
+        return kind.mime, f"{stem}.{kind.extension}"
+    if by_name in TEXT_TYPES:
+        return by_name, name
+    return "application/octet-stream", name
+
+
 def serve_private_file(field_file, *, download_name: str | None = None, inline: bool = False) -> FileResponse:
-    """Stream a private file. Call only after the access check for its owner."""
+    """Stream a private file. Call only after the access check for its owner.
+
+    The type comes from the bytes (:func:`served_type`); only a PDF or an image is shown
+    inline, and only when asked; everything else is an attachment, with ``nosniff``.
+    """
     if not field_file or not field_file.name:
         raise Http404
     try:
         handle = field_file.storage.open(field_file.name, "rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    name = download_name or field_file.name.rsplit("/", 1)[-1]
-    content_type = mimetypes.guess_type(name)[0]
-    if content_type is None:
-        # Stored names carry no extension (a photo, a study): read the type from the bytes,
-        # which were checked on upload, so a photo shows inline and a study saves as .pdf.
-        kind = filetype.guess(handle.read(8192))
-        handle.seek(0)
-        if kind is not None:
-            content_type, name = kind.mime, f"{name}.{kind.extension}"
-    content_type = content_type or "application/octet-stream"
+    head = handle.read(8192)
+    handle.seek(0)
+    content_type, name = served_type(head, download_name or field_file.name.rsplit("/", 1)[-1])
+    inline = inline and content_type in INLINE_TYPES
     response = FileResponse(handle, as_attachment=not inline, filename=name, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

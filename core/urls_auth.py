@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from core.forms import LoginForm
+from core.security import views as security
 
 urlpatterns = [
     path(
@@ -13,14 +14,19 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/change/", security.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        security.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("two-step/", security.mfa_manage, name="mfa_manage"),
+    path("two-step/setup/", security.mfa_setup, name="mfa_setup"),
+    path("two-step/verify/", security.mfa_verify, name="mfa_verify"),
+    path("two-step/recovery-codes/", security.mfa_recovery_codes, name="mfa_recovery_codes"),
+    path("security-log/", security.security_log, name="security_log"),
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from core.access import require
 from core.forms import add_service_errors, service_error_text
 from core.pagination import paginate, querystring_without_page
+from core.security.mfa import step_up
 from core.storage import serve_private_file
 from funding import access, selectors, services
 from funding.forms import (
@@ -158,6 +159,7 @@ def disbursement_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "funding/disbursement_form.html", {"form": form, "grant": grant})
 
 
+@step_up
 def disbursement_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     original = access.disbursement_for_user(request.user, pk)
     if request.method == "POST":
@@ -200,6 +202,7 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@step_up
 def disbursement_approve(request: HttpRequest, pk: int) -> HttpResponse:
     require(access.can_decide_disbursements(request.user))
     entry = access.disbursement_for_user(request.user, pk)

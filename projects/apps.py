@@ -20,6 +20,11 @@ class ProjectsConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from core.security.mfa import register_role_test
+        from projects.models import CommitteeSitting
+
+        # SANAD_MFA_REQUIRED_ROLES may name "committee_chair": a member who chairs a sitting.
+        register_role_test("committee_chair", lambda user: CommitteeSitting.objects.filter(chair=user).exists())
         from core.registry import HomePanel, NavItem, erasure, home_panels, nav, status_rules, timeline, todo
         from core.roles import Role
         from projects.erasure import erase_from_projects

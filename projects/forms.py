@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.files import validate_document
+from core.forms import check_programme_date
 from core.models import User
 from core.money import MoneyFormField
 from core.roles import Role
@@ -65,6 +66,9 @@ class SessionForm(OfficeOfTheUserMixin, forms.ModelForm):
         if not can_choose_office(user):
             del self.fields["office"]
         self.fields["unregistered_attendees"].validators.append(MaxValueValidator(10000))
+
+    def clean_date(self):
+        return check_programme_date(self.cleaned_data.get("date"))
 
     def clean(self):
         data = super().clean()
@@ -271,6 +275,9 @@ class SittingForm(forms.ModelForm):
         self.fields["chair"].queryset = committee_members()
         self.fields["members"].queryset = committee_members()
         self.fields["quorum"].validators += [MinValueValidator(1), MaxValueValidator(50)]
+
+    def clean_date(self):
+        return check_programme_date(self.cleaned_data.get("date"))
 
     def clean(self):
         data = super().clean()

@@ -8,15 +8,11 @@ import csv
 import io
 from typing import Any
 
+from core.security.cells import neutralise
 from refugees.models import Refugee
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+# One rule for every spreadsheet Sanad writes (core.security.cells).
+safe_cell = neutralise
 
 
 def refugee_subject_data(refugee: Refugee) -> dict[str, Any]:

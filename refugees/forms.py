@@ -19,7 +19,7 @@ from core.roles import Role, is_manager
 from refugees.models import Consent, Language, Refugee, RefugeeDocument, SpecificNeed
 from refugees.names import has_arabic
 from refugees.services import PROFILE_FIELDS
-from refugees.validators import normalise_phone, normalise_unhcr_number
+from refugees.validators import normalise_phone, normalise_unhcr_number, validate_unhcr_number
 
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 PROGRAMME_START = datetime.date(2018, 1, 1)
@@ -164,7 +164,11 @@ class RefugeeForm(forms.ModelForm):
         return number
 
     def clean_unhcr_case_number(self) -> str:
-        return normalise_unhcr_number(self.cleaned_data.get("unhcr_case_number", ""))
+        # A case number has the individual number's proGres form (RAB-18C01234), or is blank.
+        number = normalise_unhcr_number(self.cleaned_data.get("unhcr_case_number", ""))
+        if number:
+            validate_unhcr_number(number)
+        return number
 
     def clean_first_name_latin(self) -> str:
         return _clean_name(self.cleaned_data.get("first_name_latin", ""), arabic=False)
@@ -209,7 +213,8 @@ class RefugeeForm(forms.ModelForm):
 
     def clean_duplicate_ids(self) -> list[int]:
         raw = self.cleaned_data.get("duplicate_ids") or ""
-        return sorted({int(x) for x in raw.split(",") if x.strip().isdigit()})[:50]
+        # Every candidate shown is kept (a person may have more than 50 probable duplicates).
+        return sorted({int(x) for x in raw.split(",") if x.strip().isdigit() and len(x.strip()) < 19})
 
     def clean(self):
         data = super().clean()

@@ -17,6 +17,7 @@ from core.models import PartnerOrganisation
 from core.pagination import querystring_without_page
 from core.registry import timeline
 from core.roles import is_manager
+from core.security.mfa import step_up
 from core.storage import serve_private_file
 from refugees import importing, services
 from refugees.access import (
@@ -278,6 +279,7 @@ def subject_print(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "refugees/subject_print.html", {"refugee": refugee, "data": refugee_subject_data(refugee)})
 
 
+@step_up
 def refugee_anonymise(request: HttpRequest, pk: int) -> HttpResponse:
     refugee = _subject_rights_refugee(request, pk)
     require(refugee.anonymised_at is None)
@@ -290,6 +292,7 @@ def refugee_anonymise(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "refugees/anonymise.html", {"form": form, "refugee": refugee})
 
 
+@step_up
 def partner_export(request: HttpRequest, code: str) -> HttpResponse:
     """Identifiable list for a named partner: only people whose sharing consent is active."""
     refugees_visible_to(request.user)

@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 from html import escape
 
+from core.security.cells import neutralise_row, xlsx_text
 from reports.generators import labels
 from reports.generators.data import ReportData, Table
 from reports.generators.labels import t
@@ -56,9 +57,24 @@ def to_json(data: ReportData) -> bytes:
     return json.dumps(body, ensure_ascii=False, indent=2, cls=ReportJSONEncoder).encode()
 
 
+class _SafeWriter:
+    """A csv writer whose every text cell is neutralised (core.security.cells): a label, an
+    agreement reference or a name typed as ``=...`` stays text when the file is opened."""
+
+    def __init__(self, out):
+        self._writer = csv.writer(out)
+
+    def writerow(self, row) -> None:
+        self._writer.writerow(neutralise_row(row))
+
+    def writerows(self, rows) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
 def to_csv(data: ReportData) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = _SafeWriter(out)
     writer.writerow([data.title])
     writer.writerow([t(labels.PERIOD, data.lang), data.start.isoformat(), data.end.isoformat()])
     for table in data.tables:
@@ -116,6 +132,9 @@ def to_xlsx(data: ReportData) -> bytes:
         ws.append([code, name, definition])
     ws.column_dimensions["B"].width = 40
     ws.column_dimensions["C"].width = 100
+    for sheet in wb.worksheets:  # text typed as "=..." is stored as text, never as a formula
+        for row in sheet.iter_rows():
+            xlsx_text(row)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import require
 from core.pagination import paginate
+from core.security.mfa import step_up
 from core.storage import serve_private_file
 from reports import access, selectors, services
 from reports.disclosure import calendar
@@ -92,6 +93,7 @@ def run_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@step_up
 def run_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     run = access.report_run_to_sign_off(request.user, pk)
     try:

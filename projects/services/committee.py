@@ -121,6 +121,14 @@ def decision_record(
     item = _lock_item(item)
     require(access.can_record_decision(by, item.sitting))
     _require_open_item(item)
+    if ConflictOfInterest.objects.filter(item=item, member=by).exists():
+        raise ValidationError(
+            _(
+                "You declared a conflict of interest on this project: you cannot record the decision. "
+                "The decision waits for another chair of a sitting."
+            ),
+            code="conflicted",
+        )
     if not quorum_met(item):
         raise ValidationError(
             _("The quorum is not met: %(quorum)s members must score the project before a decision."),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import require
-from core.forms import add_service_errors
+from core.forms import add_service_errors, id_from
 from core.pagination import paginate, querystring_without_page
 from projects import access, selectors, services
 from projects.forms import SessionForm
@@ -74,7 +74,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.session_for_user(request.user, pk)
-    refugee = get_object_or_404(access.refugees_pickable_by(request.user), pk=request.POST.get("refugee") or 0)
+    refugee = get_object_or_404(access.refugees_pickable_by(request.user), pk=id_from(request.POST, "refugee"))
     services.attendance_add(session=session, refugee=refugee, by=request.user)
     messages.success(request, _("%(name)s marked present.") % {"name": refugee.full_name_latin})
     return redirect("projects:session_detail", pk=session.pk)
@@ -83,7 +83,7 @@ def attendance_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def attendance_remove(request: HttpRequest, pk: int) -> HttpResponse:
     session = access.session_for_user(request.user, pk)
-    attendance = get_object_or_404(Attendance, session=session, refugee_id=request.POST.get("refugee") or 0)
+    attendance = get_object_or_404(Attendance, session=session, refugee_id=id_from(request.POST, "refugee"))
     services.attendance_remove(session=session, refugee=attendance.refugee, by=request.user)
     messages.success(request, _("Attendance removed."))
     return redirect("projects:session_detail", pk=session.pk)

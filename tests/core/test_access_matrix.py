@@ -168,6 +168,11 @@ ACCESS: dict[str, Row] = {
         get=EVERYONE, post=EVERYONE, public=True, kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"}
     ),
     "password_reset_complete": Row(get=EVERYONE, post=NOT_ALLOWED, public=True),
+    "mfa_manage": Row(get=SIGNED_IN, post=NOT_ALLOWED),
+    "mfa_setup": Row(get=SIGNED_IN, post=SIGNED_IN),
+    "mfa_verify": Row(get=SIGNED_IN, post=SIGNED_IN),
+    "mfa_recovery_codes": Row(get=NOT_ALLOWED, post=SIGNED_IN),
+    "security_log": Row(get={PM}, post=NOT_ALLOWED),
     "set_language": Row(get=EVERYONE, post=EVERYONE, public=True),
     "healthz": Row(get=EVERYONE, post=NOT_ALLOWED, public=True),
     "readyz": Row(get=EVERYONE, post=NOT_ALLOWED, public=True),

@@ -23,11 +23,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", type=int, default=1, help="Multiply the synthetic volume (benchmarks).")
         parser.add_argument("--quiet-accounts", action="store_true", help="Do not print the demo accounts.")
-        parser.add_argument("--force", action="store_true", help="Allow running in production mode.")
 
     def handle(self, *args, **options):
-        if settings.PRODUCTION and not options["force"]:
-            raise CommandError("seed_demo refuses to run with SANAD_ENV=production (use --force on a demo server).")
+        # The demo accounts have a published password: never in production. A public demo
+        # server runs SANAD_ENV=demo (production's protections, the demo allowed).
+        if settings.PRODUCTION and not settings.DEMO:
+            raise CommandError("seed_demo never runs with SANAD_ENV=production (a demo server uses SANAD_ENV=demo).")
         from core.models import City, PartnerOrganisation, Region
 
         load_reference_data(Region, City, PartnerOrganisation)

@@ -1,0 +1,30 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.models import SecurityEvent
+
+
+class TokenForm(forms.Form):
+    """A six-digit code of the authenticator app, or a recovery code."""
+
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The six digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
+
+    def clean_token(self) -> str:
+        return "".join((self.cleaned_data.get("token") or "").split()).lower()
+
+
+class SecurityLogFilter(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Event"),
+        required=False,
+        choices=[("", _("All")), *SecurityEvent.Kind.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    username = forms.CharField(
+        label=_("Username"), required=False, max_length=150, widget=forms.TextInput(attrs={"class": "form-control"})
+    )

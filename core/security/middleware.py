@@ -1,0 +1,98 @@
+"""Middleware of the security layer (their place in ``config/settings.py`` matters):
+
+* ``RefuseBadInputMiddleware``: a NUL byte in any query-string or form value (or name),
+  or a query-string value past ``SANAD_MAX_QUERY_VALUE`` characters, is refused with a
+  translated 400 before any view, filter or the Django admin's search sees it (PostgreSQL
+  cannot store or compare a NUL; an over-long search only costs the database).
+* ``SecondFactorMiddleware``: a signed-in user who must give a second factor and has not
+  in this session is sent to enrol (no device yet) or to verify.
+* ``NoStoreMiddleware``: every response to a signed-in user is ``Cache-Control: no-store``
+  (any such page may show personal data; a shared computer's back button shows nothing).
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
+
+from core.security import mfa
+
+NUL = "\x00"
+
+
+def bad_input(request) -> str | None:
+    """Why the request's parameters are refused, or None."""
+    for key, values in request.GET.lists():
+        if NUL in key or any(NUL in v for v in values):
+            return _("The address contains a character that is not allowed (NUL).")
+        if len(key) > settings.SANAD_MAX_QUERY_VALUE or any(len(v) > settings.SANAD_MAX_QUERY_VALUE for v in values):
+            return _("A search or filter value is too long (at most %(n)s characters).") % {
+                "n": settings.SANAD_MAX_QUERY_VALUE
+            }
+    if request.method == "POST" and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        for key, values in request.POST.lists():
+            if NUL in key or any(NUL in v for v in values):
+                return _("The form contains a character that is not allowed (NUL). Remove it and send again.")
+    return None
+
+
+class RefuseBadInputMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        problem = bad_input(request)
+        if problem:
+            return render(request, "400.html", {"message": problem}, status=400)
+        return self.get_response(request)
+
+
+# Pages a user who owes a second factor may still reach: the factor's own pages, signing
+# out, the language switch, the public pages.
+EXEMPT_URL_NAMES = ("mfa_setup", "mfa_verify", "logout", "set_language", "login", "healthz")
+
+
+class SecondFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._exempt: tuple[str, ...] | None = None
+
+    def exempt_paths(self) -> tuple[str, ...]:
+        if self._exempt is None:
+            static = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+            self._exempt = (*(reverse(name) for name in EXEMPT_URL_NAMES), static, "/accounts/password/reset/")
+        return self._exempt
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(self.exempt_paths())
+            and not mfa.session_verified(request)
+            and mfa.must_verify(user, request.session)
+        ):
+            target = "mfa_verify" if mfa.has_device(user) else "mfa_setup"
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            if response.has_header("Cache-Control"):  # a file already "private, no-store"
+                patch_cache_control(response, private=True, no_store=True)
+            else:
+                add_never_cache_headers(response)
+                patch_cache_control(response, private=True)
+            patch_vary_headers(response, ("Cookie",))
+        return response
