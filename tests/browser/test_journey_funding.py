@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from core.money import Currency
@@ -22,9 +22,11 @@ LANG = "fr"
 
 
 def shown(value, lang: str = LANG) -> str:
-    """A number as the page shows it in ``lang`` (Django's localisation)."""
+    """An amount as the page shows it in ``lang`` (the ``money`` filter: grouped thousands)."""
+    from core.money import localize_money
+
     with translation.override(lang):
-        return formats.localize(value)
+        return localize_money(value)
 
 
 def in_lang(obj, lang: str = LANG) -> str:

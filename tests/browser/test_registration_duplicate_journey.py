@@ -10,7 +10,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.utils import formats, translation
+from django.utils import translation
 from playwright.sync_api import expect
 
 from projects.models import BudgetLine, BusinessProject, FeasibilityStudy, LegalForm, ProjectStatus, Sector
@@ -38,8 +38,11 @@ def label(choice) -> str:
 
 
 def shown(value) -> str:
+    """An amount as the page shows it (the ``money`` filter: grouped thousands)."""
+    from core.money import localize_money
+
     with translation.override(LANG):
-        return formats.localize(value)
+        return localize_money(value)
 
 
 def test_it_registers_a_person_and_submits_their_business_project(page, shot, caseworker, office_rabat, tmp_path):

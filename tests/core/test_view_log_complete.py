@@ -72,6 +72,11 @@ SHOWS_NOBODY = {
     "healthz",
     "readyz",
     "todo",  # counts and links, no names
+    "mfa_manage",  # the user's own second factor
+    "mfa_setup",
+    "mfa_verify",
+    "mfa_recovery_codes",
+    "security_log",  # staff accounts and addresses, no person of concern
     "reminder_settings",
     "projects:member_picker",  # its results: test_the_member_picker_logs_the_people_it_finds
     "reports:disclosure",
