@@ -19,7 +19,13 @@ from core.roles import Role, is_manager
 from refugees.models import Consent, Language, Refugee, RefugeeDocument, SpecificNeed
 from refugees.names import has_arabic
 from refugees.services import PROFILE_FIELDS
-from refugees.validators import normalise_phone, normalise_unhcr_number
+from refugees.validators import (
+    GROUP,
+    normalise_phone,
+    normalise_unhcr_number,
+    validate_case_number,
+    validate_individual_number,
+)
 
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 PROGRAMME_START = datetime.date(2018, 1, 1)
@@ -109,7 +115,7 @@ class RefugeeForm(forms.ModelForm):
             "intake_date": DateInput(),
             "first_name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
             "last_name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
-            "unhcr_individual_number": forms.TextInput(attrs={"placeholder": "RAB-18C01234", "dir": "ltr"}),
+            "unhcr_individual_number": forms.TextInput(attrs={"placeholder": "803-100016547", "dir": "ltr"}),
             "phone": forms.TextInput(attrs={"dir": "ltr", "inputmode": "tel"}),
         }
 
@@ -138,6 +144,7 @@ class RefugeeForm(forms.ModelForm):
     # --- fields ----------------------------------------------------------------------
     def clean_unhcr_individual_number(self) -> str:
         number = normalise_unhcr_number(self.cleaned_data.get("unhcr_individual_number", ""))
+        validate_individual_number(number)
         existing = Refugee.objects.filter(unhcr_individual_number=number).exclude(pk=self.instance.pk).first()
         if existing is not None:
             from refugees.access import refugees_visible_to
@@ -164,7 +171,10 @@ class RefugeeForm(forms.ModelForm):
         return number
 
     def clean_unhcr_case_number(self) -> str:
-        return normalise_unhcr_number(self.cleaned_data.get("unhcr_case_number", ""))
+        number = normalise_unhcr_number(self.cleaned_data.get("unhcr_case_number", ""), GROUP)
+        if number:
+            validate_case_number(number)
+        return number
 
     def clean_first_name_latin(self) -> str:
         return _clean_name(self.cleaned_data.get("first_name_latin", ""), arabic=False)
