@@ -137,9 +137,35 @@ class RefugeeForm(forms.ModelForm):
             self.fields["caseworker"].queryset = staff.distinct()
         if "city" in self.fields and isinstance(self.fields["city"], forms.ModelChoiceField):
             self.fields["city"].queryset = City.objects.select_related("region").order_by("name_fr")
+            self._offer_the_regions_cities()
         if self.instance.pk:
             self.initial.setdefault("languages", self.instance.languages)
             self.initial.setdefault("specific_needs", self.instance.specific_needs)
+
+    def _offer_the_regions_cities(self) -> None:
+        """The city chooser lists the chosen region's cities (choosing a region reloads it,
+        htmx: ``?region=`` on the form's own URL); every city stays valid for the field, so a
+        city outside the region gets the form's own message (``clean``)."""
+        city = self.fields["city"]
+        if "region" in self.fields:
+            self.fields["region"].widget.attrs.update(
+                {
+                    "hx-get": ".",
+                    "hx-trigger": "change",
+                    "hx-include": "this",
+                    "hx-target": "#div_id_city",
+                    "hx-select": "#div_id_city",
+                    "hx-swap": "outerHTML",
+                }
+            )
+        raw = self.data.get("region") if self.is_bound else self.initial.get("region", self.instance.region_id)
+        try:
+            region = int(raw) if raw not in (None, "") else None
+        except (TypeError, ValueError):
+            region = None
+        if region is not None:
+            cities = city.queryset.filter(region_id=region)
+            city.widget.choices = [("", city.empty_label), *((c.pk, city.label_from_instance(c)) for c in cities)]
 
     # --- fields ----------------------------------------------------------------------
     def clean_unhcr_individual_number(self) -> str:

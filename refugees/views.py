@@ -82,7 +82,8 @@ def refugee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _profile_form(request: HttpRequest, refugee: Refugee | None) -> HttpResponse:
-    form = RefugeeForm(request.POST or None, instance=refugee, user=request.user)
+    initial = {"region": request.GET["region"]} if "region" in request.GET else None  # the city chooser
+    form = RefugeeForm(request.POST or None, instance=refugee, user=request.user, initial=initial)
     candidates: list[dict] = []
     if request.method == "POST" and form.is_valid():
         candidates = duplicate_candidates(request.user, data=form.cleaned_data, refugee=refugee)
