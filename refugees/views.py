@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,7 +27,7 @@ from refugees.access import (
     refugee_for_user,
     refugees_visible_to,
 )
-from refugees.exports import partner_csv, refugee_subject_data
+from refugees.exports import partner_csv, refugee_subject_data, refugee_subject_readable
 from refugees.forms import (
     AnonymiseForm,
     ConfirmImportForm,
@@ -276,7 +276,11 @@ def subject_export(request: HttpRequest, pk: int) -> HttpResponse:
 def subject_print(request: HttpRequest, pk: int) -> HttpResponse:
     refugee = _subject_rights_refugee(request, pk)
     log_shown(request, refugee, what=What.EXPORT)
-    return render(request, "refugees/subject_print.html", {"refugee": refugee, "data": refugee_subject_data(refugee)})
+    # Printed for the person: in the language they read (?language=ar|fr|en), labels and values.
+    language = request.GET.get("language") if request.GET.get("language") in dict(settings.LANGUAGES) else None
+    with translation.override(language or translation.get_language()):
+        context = {"refugee": refugee, "data": refugee_subject_readable(refugee), "print_language": language}
+        return render(request, "refugees/subject_print.html", context)
 
 
 def refugee_anonymise(request: HttpRequest, pk: int) -> HttpResponse:
