@@ -13,6 +13,8 @@ Own and shared projects as in ``projects.erasure``:
 * their own projects: receipts and visit photos are deleted (files, and the photo rows),
   the grants' notes, the visits' observations and recommendations and the action points'
   texts emptied;
+* every project of the person: the visit forms' drafts (``VisitDraft``, transient) are
+  deleted with their pending photos' files;
 * a shared project keeps its receipts and photos (the other members' accounts and
   visits); the erasure log counts them (``shared_project_files_kept``).
 """
@@ -21,7 +23,15 @@ from __future__ import annotations
 
 from core.erasure import ErasureReport, Identifiers, blank_rows, delete_files, file_names
 from core.storage import private_storage
-from funding.models import ActionPoint, Disbursement, FollowUpVisit, Grant, VisitPhoto
+from funding.models import (
+    ActionPoint,
+    Disbursement,
+    FollowUpVisit,
+    Grant,
+    PendingVisitPhoto,
+    VisitDraft,
+    VisitPhoto,
+)
 from projects.erasure import projects_of, scrub_querysets
 
 
@@ -58,6 +68,10 @@ def erase_from_funding(*, refugee, identifiers: Identifiers, report: ErasureRepo
         "funding_texts",
         rows=blank_rows(ActionPoint.objects.filter(visit__project_id__in=own), {"description": "", "owner": ""}),
     )
+    pending = PendingVisitPhoto.objects.filter(draft__project_id__in=every)
+    report.add("funding_files", files=delete_files(private_storage, file_names((pending, "file"))))
+    deleted, _by_model = VisitDraft.objects.filter(project_id__in=every).delete()
+    report.add("funding_texts", rows=deleted)
     kept = file_names(
         (Disbursement.objects.filter(grant__project_id__in=shared), "receipt"),
         (VisitPhoto.objects.filter(visit__project_id__in=shared), "file"),

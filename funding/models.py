@@ -419,3 +419,40 @@ class VisitPhoto(models.Model):
     class Meta:
         verbose_name = _("visit photo")
         verbose_name_plural = _("visit photos")
+
+
+class VisitDraft(models.Model):
+    """A visit form being filled in, kept server-side for its author: the fields as typed
+    (saved while typing and on a refused submission) and the photos already uploaded, so
+    a dropped connection or a refused form loses nothing. ``key`` names the form: ``v<pk>``
+    for a scheduled visit, ``x<project pk>`` for an extra visit. Gone once the visit is saved."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=30)
+    project = models.ForeignKey(BusinessProject, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("visit draft")
+        verbose_name_plural = _("visit drafts")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="visit_draft_one_per_form")]
+
+
+def _pending_photo_path(instance: "PendingVisitPhoto", filename: str) -> str:
+    import uuid
+
+    return f"funding/pending/{instance.draft_id}/{uuid.uuid4().hex}"
+
+
+class PendingVisitPhoto(models.Model):
+    """A photo uploaded with a visit form that was refused: kept (private storage) until
+    the visit is saved, when it becomes a ``VisitPhoto``."""
+
+    draft = models.ForeignKey(VisitDraft, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("photo"), storage=private_storage, upload_to=_pending_photo_path, max_length=255)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending visit photo")
+        verbose_name_plural = _("pending visit photos")

@@ -6,7 +6,9 @@ the ledger on a page. The ledger sums below (``grant_net_paid``, ...) stay as th
 of truth the tests compare those totals with.
 """
 
+import base64
 import datetime
+import io
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -29,6 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import formats
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from core.access import restrict
 from core.money import money
@@ -42,6 +45,7 @@ from funding.models import (
     Grant,
     GrantFunding,
     Tranche,
+    VisitDraft,
 )
 from projects.models import BusinessProject, ProjectMember
 
@@ -261,3 +265,24 @@ def months_between(start: datetime.date, end: datetime.date) -> int:
 def members_of(project_id: int) -> QuerySet:
     """The ids of a project's members (the people a receipt or a visit photo concerns, for the view log)."""
     return ProjectMember.objects.filter(project_id=project_id).values_list("refugee_id", flat=True)
+
+
+def visit_draft(user, key: str):
+    """This user's draft of the visit form named ``key`` (with its pending photos), or None."""
+    return VisitDraft.objects.filter(user=user, key=key).prefetch_related("photos").first()
+
+
+def pending_photo_thumbnails(draft) -> list[str]:
+    """The draft's pending photos as small inline images (``data:`` URIs): shown only to
+    the draft's author on the form, so no file URL to open to anyone else."""
+    thumbs = []
+    for photo in draft.photos.all() if draft else ():
+        try:
+            with photo.file.open("rb") as fh, Image.open(fh) as img:
+                img.thumbnail((160, 160))
+                out = io.BytesIO()
+                img.convert("RGB").save(out, "JPEG", quality=70)
+        except (OSError, ValueError):
+            continue
+        thumbs.append("data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode())
+    return thumbs

@@ -5,7 +5,9 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.files import File
+from django.forms.utils import ErrorDict, ErrorList
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -284,36 +286,77 @@ def visit_add_extra(request: HttpRequest, pk: int) -> HttpResponse:
 def _visit_form_page(request: HttpRequest, visit: FollowUpVisit, record, *, saved: str, extra: bool = False):
     """The visit form and its action points. ``record(by=, data=, checklist=, photos=,
     action_points=, ...)`` saves the visit and its action points through a service (one
-    transaction); a refusal shows its errors on the form and saves nothing. Then back to
-    the project's grant."""
+    transaction); a refusal shows its errors on the form (summarised at the top) and saves
+    nothing but the caseworker's draft: the fields as typed and the photos uploaded, kept
+    for the next submission. The draft is also saved while typing (htmx, ``save_draft``)
+    and resumed on the next visit to the form. Then back to the project's grant."""
+    project = visit.project
+    scope = {"by": request.user, "project": project, "visit": visit if visit.pk else None}
+    if request.method == "POST" and "save_draft" in request.POST:
+        draft = services.visit_draft_save(data=dict(request.POST.lists()), **scope)
+        return render(request, "funding/_draft_saved.html", {"draft": draft})
+    if request.method == "POST" and "discard_draft" in request.POST:
+        services.visit_draft_discard(**scope)
+        return redirect(request.path)
+    draft = selectors.visit_draft(request.user, services.draft_key(visit=visit, project=project))
     initial = {"done_on": visit.done_on or timezone.localdate()}
-    form = VisitForm(request.POST or None, request.FILES or None, instance=visit, initial=initial)
-    action_points = ActionPointFormSet(request.POST or None, instance=visit, prefix="ap")
-    if request.method == "POST" and form.is_valid() and action_points.is_valid():
-        details = {"action_points": action_points.save(commit=False)}  # unsaved: the service saves them
-        if action_points.deleted_objects:  # only a recorded visit has points to delete
-            details["deleted_action_points"] = action_points.deleted_objects
-        try:
-            visit = record(
-                by=request.user,
-                data=form.visit_data(),
-                checklist=form.cleaned_data["checklist"],
-                photos=form.cleaned_data["photos"],
-                **details,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, saved)
-            grant = visit.project.grants.order_by("awarded_on", "pk").first()
-            if grant is not None:
-                return redirect("funding:grant_detail", pk=grant.pk)
-            return redirect("funding:visits_due")
+    data = request.POST if request.method == "POST" else None
+    resumed = data is None and draft is not None
+    if resumed:
+        data = QueryDict(mutable=True)
+        for name, values in draft.data.items():
+            data.setlist(name, values)
+    form = VisitForm(data, request.FILES or None, instance=visit, initial=initial)
+    action_points = ActionPointFormSet(data, instance=visit, prefix="ap")
+    if request.method == "POST":
+        if form.is_valid() and action_points.is_valid():
+            details = {"action_points": action_points.save(commit=False)}  # unsaved: the service saves them
+            if action_points.deleted_objects:  # only a recorded visit has points to delete
+                details["deleted_action_points"] = action_points.deleted_objects
+            pending = [File(p.file.open("rb"), name="pending.jpg") for p in draft.photos.all()] if draft else []
+            try:
+                visit = record(
+                    by=request.user,
+                    data=form.visit_data(),
+                    checklist=form.cleaned_data["checklist"],
+                    photos=[*pending, *form.cleaned_data["photos"]],
+                    **details,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                services.visit_draft_discard(by=request.user, project=project, visit=visit if not extra else None)
+                messages.success(request, saved)
+                grant = visit.project.grants.order_by("awarded_on", "pk").first()
+                if grant is not None:
+                    return redirect("funding:grant_detail", pk=grant.pk)
+                return redirect("funding:visits_due")
+            finally:
+                for f in pending:
+                    f.close()
+        # Refused: keep what was typed and the valid photos for the next submission.
+        draft = services.visit_draft_save(
+            data=dict(request.POST.lists()), photos=form.cleaned_data.get("photos") or (), **scope
+        )
+    elif resumed:  # show the draft's values without judging them yet
+        form._errors = ErrorDict()
+        for f in action_points.forms:
+            f._errors = ErrorDict()
+        action_points._errors, action_points._non_form_errors = [], ErrorList()
     photos = list(visit.photos.all()) if visit.pk else []
     return render(
         request,
         "funding/visit_form.html",
-        {"form": form, "action_points": action_points, "visit": visit, "photos": photos, "extra": extra},
+        {
+            "form": form,
+            "action_points": action_points,
+            "visit": visit,
+            "photos": photos,
+            "extra": extra,
+            "draft": draft,
+            "resumed": resumed,
+            "pending_thumbnails": selectors.pending_photo_thumbnails(draft),
+        },
     )
 
 

@@ -8,8 +8,11 @@ import csv
 import io
 from typing import Any
 
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
 from core.security.cells import neutralise
-from refugees.models import Refugee
+from refugees.models import Language, Refugee, SpecificNeed
 
 # One rule for every spreadsheet Sanad writes (core.security.cells).
 safe_cell = neutralise
@@ -109,3 +112,64 @@ def partner_csv(refugees) -> str:
             ]
         )
     return out.getvalue()
+
+
+def refugee_subject_readable(refugee: Refugee) -> dict[str, Any]:
+    """The same data as :func:`refugee_subject_data`, for the person to read on the printed
+    page: each field's label and value in the active language (choices by their label,
+    the nationality by its country name, the city and region by name, dates as dates, lists
+    joined), no field names or codes."""
+
+    def label(name: str) -> str:
+        return str(capfirst(Refugee._meta.get_field(name).verbose_name))
+
+    def choices(values, enum) -> str:
+        labels = dict(enum.choices)
+        return ", ".join(str(labels.get(v, v)) for v in values or ())
+
+    yes_no = {True: _("Yes"), False: _("No")}
+    rows = [
+        (label("unhcr_individual_number"), refugee.unhcr_individual_number),
+        (label("unhcr_case_number"), refugee.unhcr_case_number),
+        (label("first_name_latin"), refugee.first_name_latin),
+        (label("last_name_latin"), refugee.last_name_latin),
+        (label("first_name_ar"), refugee.first_name_ar),
+        (label("last_name_ar"), refugee.last_name_ar),
+        (label("sex"), refugee.get_sex_display()),
+        (label("date_of_birth"), refugee.date_of_birth),
+        (label("birth_year"), refugee.birth_year),
+        (label("date_of_birth_estimated"), yes_no[bool(refugee.date_of_birth_estimated)]),
+        (label("nationality"), refugee.nationality.name if refugee.nationality else ""),
+        (label("legal_status"), refugee.get_legal_status_display()),
+        (label("arrival_date"), refugee.arrival_date),
+        (label("region"), refugee.region.name if refugee.region_id else ""),
+        (label("city"), refugee.city.name if refugee.city_id else ""),
+        (label("phone"), refugee.phone),
+        (label("languages"), choices(refugee.languages, Language)),
+        (label("education_level"), refugee.get_education_level_display()),
+        (label("previous_occupation"), refugee.previous_occupation),
+        (label("skills"), refugee.skills),
+        (label("household_size"), refugee.household_size),
+        (label("specific_needs"), choices(refugee.specific_needs, SpecificNeed)),
+        (label("referral_source"), refugee.get_referral_source_display()),
+        (label("intake_date"), refugee.intake_date),
+        (label("office"), refugee.office.name),
+        (label("status"), refugee.get_status_display()),
+    ]
+    return {
+        "profile": rows,
+        "consents": [
+            {
+                "purpose": c.get_purpose_display(),
+                "partner": c.partner.name if c.partner_id else "",
+                "given_on": c.given_on,
+                "withdrawn_on": c.withdrawn_on,
+            }
+            for c in refugee.consents.select_related("partner")
+        ],
+        "notes": [{"written_at": n.created_at, "text": n.text} for n in refugee.notes.all()],
+        "documents": [
+            {"kind": d.get_kind_display(), "file_name": d.original_name, "uploaded_at": d.created_at}
+            for d in refugee.documents.all()
+        ],
+    }

@@ -17,7 +17,7 @@ from core.agd import AGE_BRACKET_CHOICES, bracket_q
 from core.models import Office, Region
 from refugees.models import LegalStatus, Refugee, RefugeeStatus, Sex
 from refugees.names import search_terms
-from refugees.validators import normalise_phone
+from refugees.validators import normalise_phone, unhcr_number_query
 
 SORTS = {
     "name": ("last_name_latin", "first_name_latin", "pk"),
@@ -31,7 +31,6 @@ SORTS = {
 }
 
 
-_NUMBER_QUERY = re.compile(r"^[A-Z0-9]{3}-?\d[0-9A-Z-]*$")
 _PHONE_QUERY = re.compile(r"^\+?[\d\s().-]{4,}$")
 
 
@@ -44,11 +43,12 @@ def search_refugees(qs: QuerySet[Refugee], query: str) -> QuerySet[Refugee]:
     query = (query or "").replace("\x00", "").strip()[:200]
     if not query:
         return qs
-    compact = re.sub(r"\s+", "", query).upper()
-    if _NUMBER_QUERY.match(compact) and any(ch.isalpha() for ch in compact):
-        if len(compact) > 3 and compact[3] != "-":
-            compact = f"{compact[:3]}-{compact[3:]}"
-        return qs.filter(Q(unhcr_individual_number__startswith=compact) | Q(unhcr_case_number__startswith=compact))
+    numbers = unhcr_number_query(query)
+    if numbers:
+        cond = Q()
+        for number in numbers:
+            cond |= Q(unhcr_individual_number__startswith=number) | Q(unhcr_case_number__startswith=number)
+        return qs.filter(cond)
     if _PHONE_QUERY.match(query):
         phone = normalise_phone(query)
         digits = phone.removeprefix("+212") if phone.startswith("+212") else phone.lstrip("+")

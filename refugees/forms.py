@@ -19,7 +19,13 @@ from core.roles import Role, is_manager
 from refugees.models import Consent, Language, Refugee, RefugeeDocument, SpecificNeed
 from refugees.names import has_arabic
 from refugees.services import PROFILE_FIELDS
-from refugees.validators import normalise_phone, normalise_unhcr_number, validate_unhcr_number
+from refugees.validators import (
+    GROUP,
+    normalise_phone,
+    normalise_unhcr_number,
+    validate_case_number,
+    validate_individual_number,
+)
 
 EARLIEST_DATE = datetime.date(1900, 1, 1)
 PROGRAMME_START = datetime.date(2018, 1, 1)
@@ -109,7 +115,7 @@ class RefugeeForm(forms.ModelForm):
             "intake_date": DateInput(),
             "first_name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
             "last_name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
-            "unhcr_individual_number": forms.TextInput(attrs={"placeholder": "RAB-18C01234", "dir": "ltr"}),
+            "unhcr_individual_number": forms.TextInput(attrs={"placeholder": "803-100016547", "dir": "ltr"}),
             "phone": forms.TextInput(attrs={"dir": "ltr", "inputmode": "tel"}),
         }
 
@@ -131,13 +137,40 @@ class RefugeeForm(forms.ModelForm):
             self.fields["caseworker"].queryset = staff.distinct()
         if "city" in self.fields and isinstance(self.fields["city"], forms.ModelChoiceField):
             self.fields["city"].queryset = City.objects.select_related("region").order_by("name_fr")
+            self._offer_the_regions_cities()
         if self.instance.pk:
             self.initial.setdefault("languages", self.instance.languages)
             self.initial.setdefault("specific_needs", self.instance.specific_needs)
 
+    def _offer_the_regions_cities(self) -> None:
+        """The city chooser lists the chosen region's cities (choosing a region reloads it,
+        htmx: ``?region=`` on the form's own URL); every city stays valid for the field, so a
+        city outside the region gets the form's own message (``clean``)."""
+        city = self.fields["city"]
+        if "region" in self.fields:
+            self.fields["region"].widget.attrs.update(
+                {
+                    "hx-get": ".",
+                    "hx-trigger": "change",
+                    "hx-include": "this",
+                    "hx-target": "#div_id_city",
+                    "hx-select": "#div_id_city",
+                    "hx-swap": "outerHTML",
+                }
+            )
+        raw = self.data.get("region") if self.is_bound else self.initial.get("region", self.instance.region_id)
+        try:
+            region = int(raw) if raw not in (None, "") else None
+        except (TypeError, ValueError):
+            region = None
+        if region is not None:
+            cities = city.queryset.filter(region_id=region)
+            city.widget.choices = [("", city.empty_label), *((c.pk, city.label_from_instance(c)) for c in cities)]
+
     # --- fields ----------------------------------------------------------------------
     def clean_unhcr_individual_number(self) -> str:
         number = normalise_unhcr_number(self.cleaned_data.get("unhcr_individual_number", ""))
+        validate_individual_number(number)
         existing = Refugee.objects.filter(unhcr_individual_number=number).exclude(pk=self.instance.pk).first()
         if existing is not None:
             from refugees.access import refugees_visible_to
@@ -164,10 +197,9 @@ class RefugeeForm(forms.ModelForm):
         return number
 
     def clean_unhcr_case_number(self) -> str:
-        # A case number has the individual number's proGres form (RAB-18C01234), or is blank.
-        number = normalise_unhcr_number(self.cleaned_data.get("unhcr_case_number", ""))
+        number = normalise_unhcr_number(self.cleaned_data.get("unhcr_case_number", ""), GROUP)
         if number:
-            validate_unhcr_number(number)
+            validate_case_number(number)
         return number
 
     def clean_first_name_latin(self) -> str:

@@ -17,6 +17,7 @@ from refugees.access import refugees_visible_to
 from refugees.filters import SORTS, RefugeeFilter, name_search_q
 from refugees.models import Consent, DuplicateConfirmation, Refugee
 from refugees.names import name_key, similarity, trigrams
+from refugees.validators import unhcr_number_query
 
 # pg_trgm similarity above which two normalised names are "similar".
 NAME_SIMILARITY = 0.5
@@ -295,9 +296,8 @@ def people_matching(queryset: QuerySet[Refugee], query: str, *, limit: int = 20)
     query = (query or "").replace("\x00", "").strip()[:200]
     if len(query) < 2:
         return []
-    number = query.replace(" ", "").upper()
     cond = name_search_q(query)
-    if any(ch.isdigit() for ch in number):
+    for number in unhcr_number_query(query) or ():
         cond |= Q(unhcr_individual_number__startswith=number)
     found = list(queryset.filter(cond).order_by(*NAME_KEYS)[:PICKER_CANDIDATES])
     key = name_key(query)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,7 +28,7 @@ from refugees.access import (
     refugee_for_user,
     refugees_visible_to,
 )
-from refugees.exports import partner_csv, refugee_subject_data
+from refugees.exports import partner_csv, refugee_subject_data, refugee_subject_readable
 from refugees.forms import (
     AnonymiseForm,
     ConfirmImportForm,
@@ -83,7 +83,8 @@ def refugee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _profile_form(request: HttpRequest, refugee: Refugee | None) -> HttpResponse:
-    form = RefugeeForm(request.POST or None, instance=refugee, user=request.user)
+    initial = {"region": request.GET["region"]} if "region" in request.GET else None  # the city chooser
+    form = RefugeeForm(request.POST or None, instance=refugee, user=request.user, initial=initial)
     candidates: list[dict] = []
     if request.method == "POST" and form.is_valid():
         candidates = duplicate_candidates(request.user, data=form.cleaned_data, refugee=refugee)
@@ -276,7 +277,11 @@ def subject_export(request: HttpRequest, pk: int) -> HttpResponse:
 def subject_print(request: HttpRequest, pk: int) -> HttpResponse:
     refugee = _subject_rights_refugee(request, pk)
     log_shown(request, refugee, what=What.EXPORT)
-    return render(request, "refugees/subject_print.html", {"refugee": refugee, "data": refugee_subject_data(refugee)})
+    # Printed for the person: in the language they read (?language=ar|fr|en), labels and values.
+    language = request.GET.get("language") if request.GET.get("language") in dict(settings.LANGUAGES) else None
+    with translation.override(language or translation.get_language()):
+        context = {"refugee": refugee, "data": refugee_subject_readable(refugee), "print_language": language}
+        return render(request, "refugees/subject_print.html", context)
 
 
 @step_up

@@ -8,6 +8,7 @@
   running totals it moves;
 * ``visits``: the visit schedule, recording a visit (scheduled or extra) with its
   checklist, photos and action points;
+* ``drafts``: the visit form's server-side draft and its pending photos;
 * ``common``: the one lock order (the grant, then its agreements by pk) and the amount
   checks.
 
@@ -15,6 +16,7 @@ Every service refuses a wrong role itself (``PermissionDenied``, through the pre
 of ``funding.access``) and a business rule with a ``ValidationError``.
 """
 
+from funding.services.drafts import draft_key, visit_draft_discard, visit_draft_save
 from funding.services.grants import ShareSpec, TrancheSpec, grant_award
 from funding.services.ledger import (
     disbursement_approve,
@@ -35,8 +37,11 @@ __all__ = [
     "disbursement_record",
     "disbursement_reject",
     "disbursement_reverse",
+    "draft_key",
     "grant_award",
     "tranche_gate",
+    "visit_draft_discard",
+    "visit_draft_save",
     "visit_record",
     "visit_record_extra",
 ]

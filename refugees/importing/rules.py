@@ -48,7 +48,7 @@ from refugees.access import can_register_refugee
 from refugees.forms import RefugeeForm
 from refugees.models import Refugee
 from refugees.services import PROFILE_FIELDS
-from refugees.validators import normalise_unhcr_number, validate_phone, validate_unhcr_number
+from refugees.validators import normalise_unhcr_number, validate_individual_number, validate_phone
 
 # The profile's fields, but the region (read from the city) and the caseworker (assigned later).
 COLUMNS = [f for f in PROFILE_FIELDS if f not in ("region", "caseworker")]
@@ -122,16 +122,13 @@ class RefugeeImportRowForm(RefugeeForm):
     # form's model validation, which this form skips (see _post_clean): run them here.
     def clean_unhcr_individual_number(self) -> str:
         number = normalise_unhcr_number(self.cleaned_data.get("unhcr_individual_number", ""))
-        validate_unhcr_number(number)
+        validate_individual_number(number)
         if number in self.existing_numbers:
             raise ValidationError(_("A profile with this UNHCR number already exists."), code="unhcr_exists")
         return number
 
     def clean_unhcr_case_number(self) -> str:
-        number = super().clean_unhcr_case_number()
-        if number:
-            validate_unhcr_number(number)
-        return number
+        return super().clean_unhcr_case_number()  # normalised and checked as a group's number
 
     def clean_phone(self) -> str:
         phone = super().clean_phone()

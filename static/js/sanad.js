@@ -1,7 +1,16 @@
 // Sanad's few behaviours, kept out of the pages so the Content-Security-Policy allows no
-// inline script: a button with data-sanad-print prints the page.
+// inline script: a button with data-sanad-print prints the page; the visit form's "Add
+// another action point" adds a row from the formset's empty form.
 document.addEventListener("click", function (event) {
   if (event.target.closest("[data-sanad-print]")) {
     window.print();
   }
+});
+
+document.addEventListener("click", function (event) {
+  if (!event.target.closest("#add-action-point")) return;
+  var total = document.getElementById("id_ap-TOTAL_FORMS");
+  var html = document.getElementById("action-point-empty").innerHTML.replace(/__prefix__/g, total.value);
+  document.getElementById("action-points").insertAdjacentHTML("beforeend", html);
+  total.value = parseInt(total.value, 10) + 1;
 });

@@ -71,7 +71,7 @@ def test_it_records_a_visit_with_a_photo_on_a_phone_and_releases_the_second_tran
     page.locator("#main-nav.collapse.show").wait_for()
     page.locator("#nav-items [data-nav='funding_visits']").tap()
     expect(page).to_have_url(re.compile(r"/funding/visits/due/$"))
-    row = page.locator("main tbody tr", has_text=project.reference)
+    row = page.locator("#visits-due-cards li", has_text=project.reference)  # cards on a phone
     expect(row).to_contain_text(tr("overdue", LANG))
     assert fits_the_screen(page), "the visits due page scrolls sideways on a phone"
     shot(page, "visits-due")
