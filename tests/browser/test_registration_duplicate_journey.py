@@ -14,10 +14,10 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from projects.models import BudgetLine, BusinessProject, FeasibilityStudy, LegalForm, ProjectStatus, Sector
-from refugees.models import DuplicateConfirmation, Refugee
+from refugees.models import Consent, DuplicateConfirmation, Refugee
 from tests.browser.support import assert_accessible, field_label, login, small_pdf, tr, tr_label
 from tests.factories.projects import SessionFactory
-from tests.factories.refugees import RefugeeFactory
+from tests.factories.refugees import ConsentFactory, RefugeeFactory
 
 pytestmark = pytest.mark.browser
 
@@ -199,7 +199,14 @@ def test_it_registers_a_person_and_submits_their_business_project(page, shot, ca
     assert response.headers["content-type"] == "application/pdf"
     shot(page, "study-attached", full_page=True)
 
-    # 5. Nothing is missing any more: the caseworker submits it to the committee.
+    # 5. Submission needs each member's participation consent: the page says who lacks it;
+    #    once it is recorded (on paper, entered on the profile), nothing is missing any more
+    #    and the caseworker submits it to the committee.
+    expect(page.locator("#submit-problems")).to_have_count(1)
+    for member in project.members.select_related("refugee"):
+        if not member.refugee.consents.filter(purpose=Consent.Purpose.PARTICIPATION).exists():
+            ConsentFactory(refugee=member.refugee, purpose=Consent.Purpose.PARTICIPATION, recorded_by=caseworker)
+    page.reload()
     expect(page.locator("#submit-problems")).to_have_count(0)
     submit = page.locator("section[aria-labelledby='submit-h']")
     submit.get_by_label(tr("Comment", LANG)).fill("Dossier complet, les deux associés ont suivi la sensibilisation.")
