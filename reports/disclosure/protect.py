@@ -114,8 +114,39 @@ def _close_lonely(lines, hidden: set, choose) -> None:
 
 def bounds(values, lines, hidden: set, small: set, threshold: int, cells: Iterable[Key] | None = None) -> dict:
     """{cell: (lowest, highest)} an adversary can prove for each hidden cell (``cells``, or
-    all), from the lines and the shown values; ``math.inf`` when unbounded."""
-    hidden_list = sorted(hidden, key=repr)
+    all), from the lines and the shown values; ``math.inf`` when unbounded. The hidden cells
+    fall into groups linked by the lines; each group is one small linear program."""
+    wanted = set(cells) if cells is not None else set(hidden)
+    parent: dict = {c: c for c in hidden}
+
+    def root(c):
+        while parent[c] != c:
+            parent[c] = parent[parent[c]]
+            c = parent[c]
+        return c
+
+    for p, children in lines:
+        linked = [c for c in (p, *children) if c in hidden]
+        for c in linked[1:]:
+            parent[root(c)] = root(linked[0])
+    groups: dict = {}
+    for c in hidden:
+        groups.setdefault(root(c), []).append(c)
+    by_group_lines: dict = {}
+    for line in lines:
+        linked = [c for c in (line[0], *line[1]) if c in hidden]
+        if linked:
+            by_group_lines.setdefault(root(linked[0]), []).append(line)
+    out = {}
+    for key, members in groups.items():
+        targets = [c for c in members if c in wanted]
+        if targets:
+            out.update(_group_bounds(values, by_group_lines.get(key, []), members, small, threshold, targets))
+    return out
+
+
+def _group_bounds(values, lines, members, small: set, threshold: int, targets) -> dict:
+    hidden_list = sorted(members, key=repr)
     index = {c: n for n, c in enumerate(hidden_list)}
     rows, rhs = [], []
     for p, children in lines:
@@ -126,7 +157,7 @@ def bounds(values, lines, hidden: set, small: set, threshold: int, cells: Iterab
                 coeffs[index[cell]] = coeffs.get(index[cell], 0.0) + sign
             else:
                 constant += sign * float(values[cell])
-        if coeffs:
+        if any(coeffs.values()):
             row = [0.0] * len(hidden_list)
             for i, v in coeffs.items():
                 row[i] = v
@@ -134,7 +165,7 @@ def bounds(values, lines, hidden: set, small: set, threshold: int, cells: Iterab
             rhs.append(-constant)
     var_bounds = [(1, threshold - 1) if c in small else (0, None) for c in hidden_list]
     out = {}
-    for cell in cells if cells is not None else hidden_list:
+    for cell in targets:
         i = index[cell]
         if not rows:
             out[cell] = var_bounds[i][0], (var_bounds[i][1] if var_bounds[i][1] is not None else math.inf)
