@@ -34,6 +34,8 @@ from decimal import Decimal
 
 from scipy.optimize import linprog
 
+from reports.suppression import HIDDEN, SMALL
+
 Key = Hashable
 AMOUNT_MARGIN = Decimal("0.10")  # a hidden amount keeps +/-10% of its value possible
 _EPS = 1e-6
@@ -56,9 +58,9 @@ class Protection:
 
     def display(self, key: Key, value):
         if key in self.small:
-            return "<5"
+            return SMALL
         if key in self.hidden:
-            return "x"
+            return HIDDEN
         return value
 
 

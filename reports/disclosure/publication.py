@@ -298,8 +298,3 @@ class Publication:
                 }
             )
         return rows
-
-    def hidden_cells(self) -> dict:
-        """Every cell's key, true value and how it is shown (for the attack harness and the
-        audit command: never rendered)."""
-        return {"counts": self._counts, "amounts": self._amounts}
