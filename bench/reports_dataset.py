@@ -23,6 +23,7 @@ def seed_at_scale(*, scale: int, stdout=None) -> None:
     from core.models import Office, User
     from funding.models import FundingAgreement
     from refugees.models import Refugee
+    from refugees.names import search_key
 
     if Refugee.objects.filter(unhcr_individual_number=MARKER).exists():
         return
@@ -44,6 +45,8 @@ def seed_at_scale(*, scale: int, stdout=None) -> None:
         "recorder": recorder,
         "approver": approver,
         "agreements": agreements,
+        # The names are the same for every bench person but the number, which the key drops.
+        "search_key": search_key("Bench", "Person"),
     }
     with transaction.atomic(), connection.cursor() as cur:
         for sql in STATEMENTS:
@@ -67,12 +70,12 @@ STATEMENTS = [
     # refugees
     """
     INSERT INTO refugees_refugee (created_at, updated_at, unhcr_individual_number, unhcr_case_number,
-        first_name_latin, last_name_latin, first_name_ar, last_name_ar, name_key, sex, date_of_birth,
+        first_name_latin, last_name_latin, first_name_ar, last_name_ar, name_key, search_key, sex, date_of_birth,
         date_of_birth_estimated, nationality, legal_status, phone, languages, education_level,
         previous_occupation, skills, household_size, specific_needs, referral_source, intake_date, status,
         office_id, city_id, region_id)
     SELECT now(), now(), 'BN' || chr(65 + i / 100000) || '-21C' || lpad((i %% 100000)::text, 5, '0'), '',
-        'Bench', 'Person ' || i, '', '', '', CASE WHEN i %% 2 = 0 THEN 'F' ELSE 'M' END,
+        'Bench', 'Person ' || i, '', '', '', %(search_key)s, CASE WHEN i %% 2 = 0 THEN 'F' ELSE 'M' END,
         date '1970-01-01' + (i * 37 %% 14000), false,
         (ARRAY['SY','CF','YE','CI','CM','SD','CD','SS','PS','GN','SN','ML'])[1 + i %% 12],
         CASE WHEN i %% 5 = 0 THEN 'asylum_seeker' ELSE 'refugee' END, '', '[]', '', '', '', 1 + i %% 6, '[]',
@@ -136,11 +139,11 @@ STATEMENTS = [
     # disbursements: spread over the grants, each on its own date
     """
     INSERT INTO funding_disbursement (kind, date, amount, method, supplier, reference, receipt, status, recorded_at,
-        approved_at, idempotency_key, recorded_by_id, approved_by_id, grant_id)
+        approved_at, idempotency_key, rejection_reason, recorded_by_id, approved_by_id, grant_id)
     SELECT 'payment', g.awarded_on + (d.rnd * 15)::int %% GREATEST(1, LEAST(700, current_date - g.awarded_on)),
         CASE WHEN g.kind = 'startup' THEN 500 ELSE 300 END,
         'bank_transfer', '', '', '', 'approved',
-        now(), now(), 'bench-' || d.i, %(recorder)s, %(approver)s, g.id
+        now(), now(), 'bench-' || d.i, '', %(recorder)s, %(approver)s, g.id
     FROM (SELECT i, i %% (SELECT count(*) FROM funding_grant g JOIN projects_businessproject p
                           ON p.id = g.project_id WHERE p.reference LIKE 'BEN-%%') AS n,
                  i / (SELECT count(*) FROM funding_grant g JOIN projects_businessproject p
