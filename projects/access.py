@@ -151,3 +151,8 @@ def can_record_decision(user, sitting: CommitteeSitting) -> bool:
 def can_close_sitting(user, sitting: CommitteeSitting) -> bool:
     """Close a sitting: its chair or a programme manager."""
     return user.pk == sitting.chair_id or is_manager(user)
+
+
+def can_run_sitting(user, sitting: CommitteeSitting) -> bool:
+    """Open a sitting and record who is present: the same people who may close it."""
+    return can_close_sitting(user, sitting)

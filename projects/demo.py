@@ -356,7 +356,13 @@ def seed(*, stdout, options) -> None:
                 project=project, by=manager, outcome=ProjectOutcome.SUSTAINED, comment="Accompagnement terminé."
             )
 
-    CommitteeSitting.objects.filter(pk=sitting.pk).update(status=CommitteeSitting.Status.CLOSED)
+    # The February sitting sat with all three members, 09:30 to 12:15 (Morocco time).
+    services.sitting_attendance(sitting=sitting, by=manager, present=committee)
+    services.sitting_close(sitting=sitting, by=manager)
+    CommitteeSitting.objects.filter(pk=sitting.pk).update(
+        opened_at=timezone.make_aware(datetime.datetime(2026, 2, 24, 9, 30)),
+        closed_at=timezone.make_aware(datetime.datetime(2026, 2, 24, 12, 15)),
+    )
     _spread_history()
     stdout.write(
         f"projects: {len(DEMO_SESSIONS)} sessions, {len(DEMO_PROJECTS)} projects "

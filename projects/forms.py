@@ -289,6 +289,24 @@ class SittingForm(forms.ModelForm):
         return data
 
 
+class SittingAttendanceForm(forms.Form):
+    """Who of the sitting's members is present (ticked from the list of members)."""
+
+    present = forms.ModelMultipleChoiceField(
+        label=_("Members present"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, sitting, present=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = sitting.members.order_by("last_name", "username")
+        if not self.is_bound:
+            present = sitting.present.all() if present is None else present
+            self.initial["present"] = [m.pk for m in present]
+
+
 class AgendaAddForm(forms.Form):
     project = forms.ModelChoiceField(label=_("Project"), queryset=BusinessProject.objects.none())
 

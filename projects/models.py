@@ -330,6 +330,13 @@ class CommitteeSitting(TimeStampedModel):
         settings.AUTH_USER_MODEL, related_name="committee_sittings", verbose_name=_("members")
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    # What the minutes record of the sitting itself: when it opened and closed, and which of
+    # its members were present (``projects.services.committee.sitting_attendance``).
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    present = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="sittings_attended", blank=True, verbose_name=_("members present")
+    )
 
     class Meta:
         ordering = ["-date", "-pk"]

@@ -233,6 +233,32 @@ def scores_blind_for(item: AgendaItem, user) -> bool:
     return not Score.objects.filter(item=item, member=user).exists()
 
 
+@dataclass(frozen=True)
+class SittingAttendance:
+    """What the minutes say of who sat: the members present and absent, and whether the
+    sitting had its quorum of members present (``recorded`` False: nobody ticked the list)."""
+
+    recorded: bool
+    present: list
+    absent: list
+    quorum: int
+
+    @property
+    def quorum_met(self) -> bool:
+        return len(self.present) >= self.quorum
+
+
+def sitting_attendance(sitting) -> SittingAttendance:
+    members = list(sitting.members.order_by("last_name", "username"))
+    present_pks = set(sitting.present.values_list("pk", flat=True))
+    return SittingAttendance(
+        recorded=sitting.opened_at is not None,
+        present=[m for m in members if m.pk in present_pks],
+        absent=[m for m in members if m.pk not in present_pks],
+        quorum=sitting.quorum,
+    )
+
+
 def minutes_agenda(sitting) -> list[AgendaItem]:
     """The agenda for the minutes: scores, each member's scores, conflicts and the decision."""
     agenda = agenda_rows(sitting)

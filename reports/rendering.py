@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 from html import escape
+
+from django.utils import formats, translation
 
 from core.security.cells import neutralise_row, xlsx_text
 from reports.generators import labels
@@ -146,55 +149,61 @@ def _xlsx_format(value: Decimal) -> str:
     return "#,##0" + ("." + "0" * places if places else "")
 
 
-def bar_chart_svg(table: Table, *, rtl: bool = False, width: int = 640) -> str:
-    """A horizontal bar chart of a two-column table (label, value), drawn as SVG."""
+def bar_chart_html(table: Table, *, lang: str = "en") -> str:
+    """A horizontal bar chart of a two-column table (label, value), laid out as HTML.
+
+    The labels are text the layout engine sets (WeasyPrint for the PDF, the browser for the
+    HTML file): they wrap inside their column and follow the language's direction, so a long
+    Arabic or French label is drawn whole (an SVG ``<text>`` is never wrapped and was clipped
+    at the chart's edge). Bars are widths in % of the largest value: pixels only, the value
+    printed beside each bar stays exact."""
     rows = [(str(r[0]), r[1]) for r in table.rows if isinstance(r[1], int | Decimal) and not isinstance(r[1], bool)]
     if not rows:
         return ""
-    bar_h, gap, label_w = 22, 8, 260
-    height = len(rows) * (bar_h + gap) + gap
     top = float(max(v for _l, v in rows)) or 1.0
-    scale = (width - label_w - 70) / top  # pixels only: the value printed stays exact
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-        f"aria-label=\"{escape(table.title)}\" style=\"font-family: 'Noto Naskh Arabic', 'Noto Sans', sans-serif\">"
-    ]
-    for n, (label, value) in enumerate(rows):
-        y = gap + n * (bar_h + gap)
-        w = max(1, float(value) * scale)
-        if rtl:
-            x_bar = width - label_w - w
-            parts.append(
-                f'<text x="{width - 4}" y="{y + 16}" font-size="12" text-anchor="end" direction="rtl">'
-                f"{escape(label)}</text>"
-            )
-            parts.append(f'<rect x="{x_bar}" y="{y}" width="{w}" height="{bar_h}" fill="#0d6efd"/>')
-            parts.append(
-                f'<text x="{x_bar - 4}" y="{y + 16}" font-size="12" text-anchor="end">{escape(_fmt(value))}</text>'
-            )
-        else:
-            parts.append(f'<text x="0" y="{y + 16}" font-size="12">{escape(label)}</text>')
-            parts.append(f'<rect x="{label_w}" y="{y}" width="{w}" height="{bar_h}" fill="#0d6efd"/>')
-            parts.append(f'<text x="{label_w + w + 4}" y="{y + 16}" font-size="12">{escape(_fmt(value))}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    body = "".join(
+        f'<tr><th scope="row" class="bar-label">{escape(label)}</th>'
+        f'<td class="bar-cell"><span class="bar" style="width: {max(0.5, 80 * float(value) / top):.1f}%"></span>'
+        f'<span class="bar-value">{escape(_fmt(value, lang))}</span></td></tr>'
+        for label, value in rows
+    )
+    return f'<table class="chart" role="img" aria-label="{escape(table.title)}"><tbody>{body}</tbody></table>'
+
+
+REPORT_CSS = """@page { size: A4; margin: 18mm 15mm; }
+body { font-family: "Noto Naskh Arabic", "Noto Sans", sans-serif; font-size: 10pt; color: #222; }
+h1 { font-size: 16pt; margin: 0 0 4pt; }
+h2 { font-size: 12pt; margin: 14pt 0 4pt; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #bbb; padding: 2pt 4pt; text-align: start; }
+td { text-align: end; }
+thead th { background: #eef2f7; }
+.note { font-size: 8pt; color: #555; }
+dt { font-weight: bold; margin-top: 4pt; }
+table.chart { margin: 4pt 0 8pt; table-layout: fixed; }
+table.chart th, table.chart td { border: none; padding: 1pt 4pt; vertical-align: middle; }
+table.chart th.bar-label { width: 38%; font-weight: normal; text-align: start; overflow-wrap: break-word; }
+table.chart td.bar-cell { text-align: start; white-space: nowrap; }
+table.chart .bar { display: inline-block; height: 9pt; background: #0d6efd; vertical-align: middle; }
+table.chart .bar-value { padding-inline-start: 3pt; unicode-bidi: isolate; direction: ltr; }
+"""
 
 
 def to_html(data: ReportData) -> str:
     rtl = data.lang == "ar"
     chart_table = data.chart_table()
-    chart = bar_chart_svg(chart_table, rtl=rtl) if chart_table else ""
+    chart = bar_chart_html(chart_table, lang=data.lang) if chart_table else ""
     sections = []
     for table in data.tables:
         head = "".join(f'<th scope="col">{escape(str(c))}</th>' for c in table.columns)
         body = "".join(
             "<tr>"
-            + f'<th scope="row">{escape(str(row[0]))}</th>'
-            + "".join(f"<td>{escape(_fmt(v))}</td>" for v in row[1:])
+            + f'<th scope="row">{_isolated(str(row[0]), rtl)}</th>'
+            + "".join(f"<td>{_isolated(_fmt(v, data.lang), rtl)}</td>" for v in row[1:])
             + "</tr>"
             for row in table.rows
         )
-        figure = f'<div class="chart">{chart}</div>' if table is chart_table else ""
+        figure = chart if table is chart_table else ""
         sections.append(
             f"<section><h2>{escape(table.title)}</h2>{figure}"
             f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>"
@@ -204,35 +213,47 @@ def to_html(data: ReportData) -> str:
         for code, name, text in data.definitions
     )
     note = f'<p class="note">{escape(t(labels.SUPPRESSED_NOTE, data.lang))}</p>' if data.suppressed else ""
+    period = f"<bdi>{_date(data.start, data.lang)}</bdi> – <bdi>{_date(data.end, data.lang)}</bdi>"
     return f"""<!doctype html>
 <html lang="{data.lang}" dir="{"rtl" if rtl else "ltr"}"><head><meta charset="utf-8">
 <title>{escape(data.title)}</title>
 <style>
-@page {{ size: A4; margin: 18mm 15mm; }}
-body {{ font-family: "Noto Naskh Arabic", "Noto Sans", sans-serif; font-size: 10pt; color: #222; }}
-h1 {{ font-size: 16pt; margin: 0 0 4pt; }}
-h2 {{ font-size: 12pt; margin: 14pt 0 4pt; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ border: 1px solid #bbb; padding: 2pt 4pt; text-align: start; }}
-td {{ text-align: end; }}
-thead th {{ background: #eef2f7; }}
-.note {{ font-size: 8pt; color: #555; }}
-dt {{ font-weight: bold; margin-top: 4pt; }}
-</style></head><body>
+{REPORT_CSS}</style></head><body>
 <h1>{escape(data.title)}</h1>
-<p>{escape(t(labels.PERIOD, data.lang))}: {data.start.isoformat()} – {data.end.isoformat()}</p>
+<p>{escape(t(labels.PERIOD, data.lang))}: {period}</p>
 {"".join(sections)}
 {note}
 <h2>{escape(t(labels.DEFINITIONS, data.lang))}</h2><dl>{definitions}</dl>
 </body></html>"""
 
 
-def _fmt(value) -> str:
-    """An amount with two decimals and thousands separators (5,022,800.00), a rate with its tenth."""
-    if isinstance(value, Decimal):
-        places = max(0, -int(value.as_tuple().exponent))
-        return f"{value:,.{places}f}"
+def _fmt(value, lang: str = "en") -> str:
+    """A number as the report's language writes it, grouped by thousands, with every decimal
+    place it has: 5,022,800.00 (en), 5 022 800,00 (fr), 5.022.800,00 (ar); a rate keeps its
+    tenth. What a cell is stays exact: this is its printed form only (CSV, XLSX and JSON
+    carry the value itself)."""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        places = max(0, -int(value.as_tuple().exponent)) if isinstance(value, Decimal) else 0
+        with translation.override(lang):
+            return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
     return str(value)
+
+
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def _isolated(text: str, rtl: bool) -> str:
+    """In an Arabic report, a cell with no Arabic letter ("60+", "<5", "18-59", 5.022,00) is
+    a left-to-right run: isolated, so the bidi algorithm never turns "60+" into "+60"."""
+    if rtl and not _ARABIC.search(text):
+        return f'<bdi dir="ltr">{escape(text)}</bdi>'
+    return escape(text)
+
+
+def _date(value, lang: str) -> str:
+    """A period's date in the report's language (1 janvier 2019), never ISO in the prose."""
+    with translation.override(lang):
+        return escape(formats.date_format(value, "DATE_FORMAT"))
 
 
 def to_pdf(data: ReportData) -> bytes:

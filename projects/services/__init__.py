@@ -27,6 +27,7 @@ from projects.services.committee import (
     decision_record,
     quorum_met,
     score_record,
+    sitting_attendance,
     sitting_close,
     sitting_create,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "score_record",
     "session_create",
     "session_update",
+    "sitting_attendance",
     "sitting_close",
     "sitting_create",
     "study_save",

@@ -176,8 +176,33 @@ def decision_record(
 
 
 @transaction.atomic
+def sitting_attendance(*, sitting: CommitteeSitting, by, present: Iterable) -> CommitteeSitting:
+    """Record which members are present: the first time opens the sitting (its opening time
+    goes in the minutes); again while it is open corrects the list. A closed sitting's
+    attendance is final."""
+    sitting = CommitteeSitting.objects.select_for_update().get(pk=sitting.pk)
+    require(access.can_run_sitting(by, sitting))
+    if sitting.status == CommitteeSitting.Status.CLOSED:
+        raise ValidationError(_("This sitting is closed."), code="sitting_closed")
+    present = set(present)
+    members = set(sitting.members.all())
+    if not present <= members:
+        raise ValidationError(_("Only the sitting's members can be marked present."), code="not_member")
+    sitting.present.set(present)
+    if sitting.opened_at is None:
+        sitting.opened_at = timezone.now()
+    sitting.status = CommitteeSitting.Status.OPEN
+    sitting.save(update_fields=["opened_at", "status", "updated_at"])
+    return sitting
+
+
+@transaction.atomic
 def sitting_close(*, sitting: CommitteeSitting, by) -> CommitteeSitting:
+    sitting = CommitteeSitting.objects.select_for_update().get(pk=sitting.pk)
     require(access.can_close_sitting(by, sitting))
+    if sitting.status == CommitteeSitting.Status.CLOSED:
+        return sitting
     sitting.status = CommitteeSitting.Status.CLOSED
-    sitting.save(update_fields=["status", "updated_at"])
+    sitting.closed_at = timezone.now()
+    sitting.save(update_fields=["status", "closed_at", "updated_at"])
     return sitting

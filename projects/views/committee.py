@@ -13,7 +13,7 @@ from core.access import require
 from core.forms import add_service_errors, service_error_text
 from core.pagination import paginate
 from projects import access, selectors, services
-from projects.forms import AgendaAddForm, ConflictForm, DecisionForm, ScoreForm, SittingForm
+from projects.forms import AgendaAddForm, ConflictForm, DecisionForm, ScoreForm, SittingAttendanceForm, SittingForm
 from projects.models import AgendaItem, CommitteeSitting, ScoringCriterion
 from refugees.viewlog import What, log_shown
 
@@ -63,14 +63,39 @@ def sitting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("projects:sitting_detail", pk=sitting.pk)
     elif request.method == "POST":
         raise PermissionDenied
+    present = list(sitting.present.order_by("last_name", "username")) if sitting.opened_at else []
     context = {
         "sitting": sitting,
         "members": sitting.members.order_by("last_name", "username"),
         "agenda": selectors.agenda_rows(sitting, request.user),
         "agenda_form": agenda_form,
         "can_close_sitting": is_open and access.can_close_sitting(request.user, sitting),
+        "present": present,
+        "attendance_form": (
+            SittingAttendanceForm(sitting=sitting, present=present)
+            if is_open and access.can_run_sitting(request.user, sitting)
+            else None
+        ),
     }
     return render(request, "projects/sitting_detail.html", context)
+
+
+@require_POST
+def sitting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tick the members present: opens the sitting the first time (the minutes' opening time)."""
+    sitting = access.sitting_for_user(request.user, pk)
+    require(access.can_run_sitting(request.user, sitting))
+    form = SittingAttendanceForm(request.POST, sitting=sitting)
+    if form.is_valid():
+        try:
+            services.sitting_attendance(sitting=sitting, by=request.user, present=form.cleaned_data["present"])
+        except ValidationError as exc:
+            messages.error(request, service_error_text(exc))
+        else:
+            messages.success(request, _("Attendance recorded: the sitting is open."))
+    else:
+        messages.error(request, _("Tick the members who are present from the list."))
+    return redirect("projects:sitting_detail", pk=sitting.pk)
 
 
 def _item_for_user(request: HttpRequest, pk: int, item_pk: int) -> AgendaItem:
@@ -169,6 +194,7 @@ def _minutes_context(sitting: CommitteeSitting) -> dict:
     return {
         "sitting": sitting,
         "members": sitting.members.order_by("last_name", "username"),
+        "attendance": selectors.sitting_attendance(sitting),
         "agenda": selectors.minutes_agenda(sitting),
         "lang": get_language(),
         "rtl": get_language_bidi(),

@@ -236,6 +236,7 @@ ACCESS: dict[str, Row] = {
     "projects:sitting_list": Row(get={PM} | COMMITTEE, post={PM} | COMMITTEE),
     "projects:sitting_create": Row(get={PM}, post={PM}),
     "projects:sitting_detail": Row(get=SITTING, post={PM}, not_found=ON_SITTING, kwargs=pk("sitting")),
+    "projects:sitting_attendance": post_only({PM, CHAIR}, not_found=ON_SITTING, kwargs=pk("sitting")),
     "projects:sitting_close": post_only({PM, CHAIR}, not_found=ON_SITTING, kwargs=pk("sitting")),
     "projects:sitting_minutes": Row(get=SITTING, post=SITTING, not_found=ON_SITTING, kwargs=pk("sitting")),
     "projects:sitting_minutes_pdf": Row(get=SITTING, post=SITTING, not_found=ON_SITTING, kwargs=pk("sitting")),

@@ -105,6 +105,7 @@ SHOWS_NOBODY = {
     "projects:sitting_list",
     "projects:sitting_create",
     "projects:sitting_detail",
+    "projects:sitting_attendance",
     "projects:sitting_close",
     "projects:sitting_minutes",
     "projects:sitting_minutes_pdf",

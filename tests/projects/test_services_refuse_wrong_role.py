@@ -236,6 +236,11 @@ CASES = {
         lambda get: {"project": get("item").project},
         lambda by, project: services.project_return(project=project, by=by),
     ),
+    "sitting_attendance": (
+        CLOSER_WRONG,
+        lambda get: {"sitting": get("sitting")},
+        lambda by, sitting: services.sitting_attendance(sitting=sitting, by=by, present=[]),
+    ),
     "sitting_close": (
         CLOSER_WRONG,
         lambda get: {"sitting": get("sitting")},
