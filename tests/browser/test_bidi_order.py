@@ -7,6 +7,7 @@ order they are written.
 """
 
 import datetime
+import itertools
 
 import pytest
 
@@ -36,7 +37,7 @@ CHARACTER_XS = """(el) => {
 def drawn_in_order(page, locator) -> tuple[bool, str]:
     xs = locator.evaluate(CHARACTER_XS)
     drawn = "".join(ch for ch, _x in sorted(xs, key=lambda p: p[1]))
-    return all(a[1] < b[1] for a, b in zip(xs, xs[1:], strict=False)), drawn
+    return all(a[1] < b[1] for a, b in itertools.pairwise(xs)), drawn
 
 
 def test_numbers_dates_and_phones_keep_their_order_in_arabic(page, shot, caseworker):
