@@ -49,7 +49,7 @@ class Receiver:
 
 def start(receiver: Receiver) -> tuple[ThreadingHTTPServer, threading.Thread]:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             ok = receiver.check(body, self.headers.get("Sanad-Signature", ""))
             receiver.calls.append(Call(self.path, dict(self.headers.items()), body, ok))
