@@ -150,3 +150,28 @@ def test_a_disabled_endpoint_gets_nothing(manager, hook, webhook_receiver, djang
     hook.save()
     _sign_off(manager, django_capture_on_commit_callbacks)
     assert not WebhookDelivery.objects.exists() and not webhook_receiver.calls
+
+
+def test_reconcile_sends_what_redis_lost_and_retries_an_interrupted_attempt(manager, hook, webhook_receiver):
+    import datetime
+
+    from django.utils import timezone
+
+    from core.webhooks.delivery import deliveries_reconcile
+
+    event = WebhookEvent.objects.create(kind="report_run.done", key="k", body='{"data":{}}')
+    long_ago = timezone.now() - datetime.timedelta(minutes=10)
+    lost = WebhookDelivery.objects.create(endpoint=hook, event=event, next_attempt_at=long_ago)
+    other = WebhookEvent.objects.create(kind="report_run.done", key="k2", body='{"data":{}}')
+    stuck = WebhookDelivery.objects.create(
+        endpoint=hook, event=other, status="sending", attempts=1, claimed_until=long_ago
+    )
+    assert deliveries_reconcile() == {"interrupted": 1, "sent": 1}
+    lost.refresh_from_db()
+    stuck.refresh_from_db()
+    assert lost.status == "delivered" and lost.attempts == 1
+    assert stuck.status == "retrying" and stuck.attempt_log.get(number=1).error.startswith("Interrupted")
+    assert deliveries_reconcile(late=datetime.timedelta(0))["sent"] == 1
+    stuck.refresh_from_db()
+    assert stuck.status == "delivered" and stuck.attempts == 2
+    assert len(webhook_receiver.calls) == 2
