@@ -147,7 +147,9 @@ def test_loopback_only_when_the_setting_allows_it(settings):
 
 def test_the_form_refuses_a_private_address(client_for, manager, settings):
     settings.SANAD_WEBHOOKS_ALLOW_LOOPBACK = False
-    response = client_for(manager).post(
+    client = client_for(manager)
+    client.cookies["django_language"] = "en"
+    response = client.post(
         "/webhooks/new/", {"owner": "programme", "url": "https://10.0.0.1/hook", "events": ["report_run.done"]}
     )
     assert response.status_code == 400
