@@ -16,6 +16,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("sanad")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["core.webhooks"])  # core.webhooks.tasks (a package inside core)
 
 # What must happen is reconciled from the database, never trusted to one message: an entry
 # that runs while Redis, beat or the workers are down is made up by the next one (each task
@@ -53,6 +54,18 @@ app.conf.beat_schedule = {
     "reports-rebuild-facts": {
         "task": "reports.tasks.rebuild_facts",
         "schedule": crontab(hour=3, minute=20),
+    },
+    # webhooks: attempts whose worker died are retried, deliveries whose message Redis lost
+    # (or that the broker never took) are sent again
+    "core-webhooks-reconcile": {
+        "task": "core.webhooks.tasks.reconcile",
+        "schedule": crontab(minute="*/2"),
+    },
+    # funding: the visits that became overdue (the last week's, each once) to the
+    # programme's webhooks
+    "funding-overdue-visits-webhooks": {
+        "task": "funding.tasks.emit_overdue_visits",
+        "schedule": crontab(hour=6, minute=10),
     },
     "reports-rebuild-facts-if-missed": {
         "task": "reports.tasks.rebuild_facts_if_missed",

@@ -323,6 +323,14 @@ SANAD_SMALL_CELL_THRESHOLD = 5
 # "code:quarter" or "code:month", comma-separated; "*:quarter" sets the default (a year).
 SANAD_PARTNER_PERIODS = dict(item.split(":", 1) for item in env_list("SANAD_PARTNER_PERIODS", []) if ":" in item)
 
+# Webhooks (core.webhooks): HTTPS endpoints only, never a private, loopback or link-local
+# address (resolved before each call); SANAD_WEBHOOKS_ALLOW_LOOPBACK lets tests and a
+# developer's machine use http(s)://127.0.0.1 or localhost, and is always off in production.
+SANAD_WEBHOOKS_ALLOW_LOOPBACK = env_bool("SANAD_WEBHOOKS_ALLOW_LOOPBACK", default=False) and not PRODUCTION
+SANAD_WEBHOOKS_TIMEOUT = env_float("SANAD_WEBHOOKS_TIMEOUT", 5.0)
+SANAD_WEBHOOKS_MAX_ATTEMPTS = env_int("SANAD_WEBHOOKS_MAX_ATTEMPTS", 6)
+SANAD_WEBHOOKS_RETRY_SECONDS = env_int("SANAD_WEBHOOKS_RETRY_SECONDS", 60)
+
 # --- Security -------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

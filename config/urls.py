@@ -20,5 +20,6 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("funding/", include("funding.urls")),
     path("reports/", include("reports.urls")),
+    path("webhooks/", include("core.webhooks.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -90,3 +90,6 @@ class OfficeAdmin(admin.ModelAdmin):
 class PartnerOrganisationAdmin(admin.ModelAdmin):
     list_display = ("code", "acronym", "kind", "name_fr")
     list_filter = ("kind",)
+
+
+import core.webhooks.admin  # noqa: E402, F401  (registers the webhooks' models)

@@ -14,8 +14,18 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")
 
-        from core.registry import HomePanel, home_panels, todo
+        from core.registry import HomePanel, NavItem, home_panels, nav, todo
         from core.roles import Role
+
+        nav.register(
+            NavItem(
+                "webhooks",
+                _("Webhooks"),
+                "webhooks:endpoint_list",
+                roles=(Role.PROGRAMME_MANAGER, Role.PARTNER_OFFICER, Role.ADMIN),
+                order=90,
+            )
+        )
 
         working = (Role.CASEWORKER, Role.PROGRAMME_MANAGER, Role.COMMITTEE_MEMBER)
         home_panels.register(

@@ -35,6 +35,7 @@ from reports.disclosure.partners import check_period, publication_for
 from reports.generators import reports
 from reports.models import ReportRun
 from reports.rendering import jsonable, render
+from reports.webhooks import report_run_emit
 
 log = logging.getLogger(__name__)
 
@@ -319,6 +320,7 @@ def report_run_build(*, run_id: int, owner: str | None = None) -> ReportRun:
         run.lease_owner = owner
         run.lease_expires_at = None
         run.save()
+        report_run_emit(run, "report_run.done")  # sent once this commits
     if run.scheduled:
         # A broker down delays this email only: the run is done and can be downloaded, and
         # report_runs_reconcile sends the notice later.
@@ -338,6 +340,7 @@ def report_run_sign_off(*, run: ReportRun, by: User) -> ReportRun:
     run.signed_off_by = by
     run.signed_off_at = timezone.now()
     run.save(update_fields=["signed_off_by", "signed_off_at"])
+    report_run_emit(run, "report_run.signed_off")  # sent once this commits
     return run
 
 

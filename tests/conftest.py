@@ -154,3 +154,18 @@ def celery_live_worker(django_db_serialized_rollback, transactional_db, settings
             yield app
     finally:
         app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def webhook_receiver(settings):
+    """A receiver on 127.0.0.1 (``tests/core/webhook_receiver.py``), loopback allowed, quick retries."""
+    from tests.core.webhook_receiver import Receiver, start
+
+    settings.SANAD_WEBHOOKS_ALLOW_LOOPBACK = True
+    settings.SANAD_WEBHOOKS_RETRY_SECONDS = 1
+    receiver = Receiver()
+    server, thread = start(receiver)
+    yield receiver
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)

@@ -7,7 +7,7 @@
 * ``allocations``: an approved entry split across the grant's agreements, and the
   running totals it moves;
 * ``visits``: the visit schedule, recording a visit (scheduled or extra) with its
-  checklist, photos and action points;
+  checklist, photos and action points, the overdue visits told to the programme's webhooks;
 * ``drafts``: the visit form's server-side draft and its pending photos;
 * ``common``: the one lock order (the grant, then its agreements by pk) and the amount
   checks.
@@ -25,7 +25,7 @@ from funding.services.ledger import (
     disbursement_reverse,
     tranche_gate,
 )
-from funding.services.visits import visit_record, visit_record_extra
+from funding.services.visits import visit_record, visit_record_extra, visits_emit_overdue
 
 # tests/browser/test_journey_funding.py reads the gate's message under its old name.
 _tranche_gate = tranche_gate
@@ -44,4 +44,5 @@ __all__ = [
     "visit_draft_save",
     "visit_record",
     "visit_record_extra",
+    "visits_emit_overdue",
 ]

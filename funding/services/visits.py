@@ -12,9 +12,11 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.webhooks.events import already_emitted, event_emit, subscribed
 from funding import access
 from funding.models import ActionPoint, BusinessStatus, Disbursement, FollowUpVisit, VisitPhoto
 from projects.models import BusinessProject, ProjectOutcome, ProjectStatus
@@ -137,3 +139,47 @@ def visit_record_extra(
     access.require_record_extra_visit(by, project)
     visit = FollowUpVisit.objects.create(project=project, months_after_funding=None, due_date=data["done_on"])
     return visit_record(visit=visit, by=by, data=data, checklist=checklist, photos=photos, action_points=action_points)
+
+
+OVERDUE_LOOKBACK_DAYS = 7  # a daily scan missed for up to a week is made up
+
+
+def visits_emit_overdue(*, today: datetime.date | None = None) -> int:
+    """Tell the programme's webhooks (``visit.overdue``) about each scheduled visit that
+    became overdue (due before today, within the last ``OVERDUE_LOOKBACK_DAYS``), once per
+    visit: beat runs it daily, and a second run sends nothing again. Ids and dates only
+    (no name). Returns how many events were recorded."""
+    if not subscribed("visit.overdue"):
+        return 0
+    today = today or timezone.localdate()
+    overdue = (
+        FollowUpVisit.objects.filter(
+            status=FollowUpVisit.Status.SCHEDULED,
+            due_date__lt=today,
+            due_date__gte=today - datetime.timedelta(days=OVERDUE_LOOKBACK_DAYS),
+        )
+        .select_related("project__office")
+        .prefetch_related("project__grants")
+        .order_by("due_date", "pk")
+    )
+    site = settings.SITE_URL.rstrip("/")
+    emitted = 0
+    for chunk_start in range(0, overdue.count(), 500):
+        visits = list(overdue[chunk_start : chunk_start + 500])
+        done = already_emitted([f"visit.overdue:{v.pk}" for v in visits])
+        for visit in visits:
+            key = f"visit.overdue:{visit.pk}"
+            if key in done:
+                continue
+            data = {
+                "visit_id": visit.pk,
+                "project_id": visit.project_id,
+                "grant_ids": sorted(g.pk for g in visit.project.grants.all()),
+                "office": visit.project.office.code if visit.project.office_id else None,
+                "months_after_funding": visit.months_after_funding,
+                "due_date": visit.due_date.isoformat(),
+                "url": site + reverse("funding:visit_edit", args=[visit.pk]),
+            }
+            with transaction.atomic():
+                emitted += event_emit(kind="visit.overdue", key=key, data=data) is not None
+    return emitted

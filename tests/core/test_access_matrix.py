@@ -152,6 +152,8 @@ AGENDA_PROJECT = Row(
     get=STAFF | {MEM, CHAIR}, post=STAFF | {MEM, CHAIR}, not_found=frozenset({CW2, OFF}), kwargs=pk("agenda_project")
 )
 ON_SITTING = frozenset({OFF})  # a member not on the sitting: 404 (it is not theirs)
+HOOKS = frozenset({PM, UNHCR, ANAPEC, EU, ADMIN})  # who manages webhook endpoints (each their own)
+NOT_UNHCR_HOOK = frozenset({PM, ANAPEC, EU})  # UNHCR's endpoint is not theirs: 404
 
 ACCESS: dict[str, Row] = {
     # core: the home page of every role, the account pages, the public pages
@@ -267,6 +269,17 @@ ACCESS: dict[str, Row] = {
     "reports:run_sign_off": post_only({PM}, not_found=NOBODY, kwargs=pk("run")),
     "reports:dashboard": Row(get=REPORTS, post=REPORTS),
     "reports:disclosure": Row(get=REPORTS, post=REPORTS),
+    # webhooks: the programme's endpoints are the manager's, a partner's are its officers' and
+    # the admin's; the rows' endpoint is UNHCR's (another partner, and the manager: 404)
+    "webhooks:endpoint_list": Row(get=HOOKS, post=NOT_ALLOWED),
+    "webhooks:endpoint_create": Row(get=HOOKS, post=HOOKS),
+    "webhooks:endpoint_detail": Row(get={UNHCR, ADMIN}, post=NOT_ALLOWED, not_found=NOT_UNHCR_HOOK, kwargs=pk("hook")),
+    "webhooks:endpoint_edit": Row(get={UNHCR, ADMIN}, post={UNHCR, ADMIN}, not_found=NOT_UNHCR_HOOK, kwargs=pk("hook")),
+    "webhooks:endpoint_secret": post_only({UNHCR, ADMIN}, not_found=NOT_UNHCR_HOOK, kwargs=pk("hook")),
+    "webhooks:endpoint_delete": Row(
+        get={UNHCR, ADMIN}, post={UNHCR, ADMIN}, not_found=NOT_UNHCR_HOOK, kwargs=pk("hook")
+    ),
+    "webhooks:delivery_retry": post_only({UNHCR, ADMIN}, not_found=NOT_UNHCR_HOOK, kwargs=pk("hook_delivery")),
 }
 
 # --- The world ------------------------------------------------------------------------------
@@ -363,6 +376,15 @@ def world(
     # reports: a finished UNHCR run with its file
     w.run = done_run("unhcr", by=manager)
     w.run.file.save("unhcr.xlsx", ContentFile(b"PK\x03\x04 xlsx"), save=True)
+    # webhooks: UNHCR's endpoint with a failed delivery, and the programme's
+    from core.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+
+    w.hook = WebhookEndpoint.objects.create(
+        partner=w.run.partner, url="https://hooks.example.org/unhcr", events=["report_run.done"], secret="whsec_x"
+    )
+    WebhookEndpoint.objects.create(url="https://hooks.example.org/programme", events=["visit.overdue"], secret="s")
+    event = WebhookEvent.objects.create(kind="report_run.done", key=f"report_run.done:{w.run.pk}", body="{}")
+    w.hook_delivery = WebhookDelivery.objects.create(endpoint=w.hook, event=event, status="failed", attempts=6)
     return w
 
 

@@ -78,6 +78,14 @@ SHOWS_NOBODY = {
     "mfa_recovery_codes",
     "security_log",  # staff accounts and addresses, no person of concern
     "reminder_settings",
+    # webhooks: endpoints and their delivery logs (ids, codes, statuses; no person)
+    "webhooks:endpoint_list",
+    "webhooks:endpoint_create",
+    "webhooks:endpoint_detail",
+    "webhooks:endpoint_edit",
+    "webhooks:endpoint_secret",
+    "webhooks:endpoint_delete",
+    "webhooks:delivery_retry",
     "projects:member_picker",  # its results: test_the_member_picker_logs_the_people_it_finds
     "reports:disclosure",
     "refugees:create",  # a new profile; its duplicate warning: tests/refugees/test_view_log_lists.py
