@@ -20,6 +20,10 @@ class CoreConfig(AppConfig):
         working = (Role.CASEWORKER, Role.PROGRAMME_MANAGER, Role.COMMITTEE_MEMBER)
         home_panels.register(
             HomePanel(
-                "core.todo", "core/_todo_panel.html", working, lambda request: {"lines": todo.for_user(request.user)}, 0
+                "core.todo",
+                "core/_todo_panel.html",
+                working,
+                lambda request: {"lines": todo.cached_for_user(request.user)},
+                0,
             )
         )
