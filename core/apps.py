@@ -14,6 +14,12 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")
 
+        from django.contrib.auth.signals import user_logged_in
+
+        from core.middleware import stamp_session_on_login
+
+        user_logged_in.connect(stamp_session_on_login, dispatch_uid="core.stamp_session_on_login")
+
         from core.registry import HomePanel, home_panels, todo
         from core.roles import Role
 

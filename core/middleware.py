@@ -45,6 +45,13 @@ class IdleSessionMiddleware:
         return response
 
 
+def stamp_session_on_login(sender, request, user, **kwargs) -> None:
+    """Signing in saves the session anyway: count the refresh window from there (connected
+    to ``user_logged_in`` in ``core.apps``), so the first page after it writes nothing."""
+    if getattr(request, "session", None) is not None:
+        request.session[REFRESHED_KEY] = time.time()
+
+
 class FreshTodoAfterWriteMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
