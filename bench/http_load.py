@@ -23,8 +23,9 @@ no query), ``light`` (a signed-in page with no query of its own, every role), ``
 (each virtual user a role, cycling through that role's home, lists and a detail page;
 ``--dashboards`` adds the dashboards, the partner's home among them: at scale 100 a cold
 dashboard takes minutes to build, past gunicorn's timeout, docs/performance.md). It prints
-req/s, p50/p95/p99, errors and the ratio to ``healthz`` of the same concurrency, then each mixed page's p50/p95 at the first concurrency. The client runs on
-the same machine as the server (its cost is in every phase alike): read the ratios.
+req/s, p50/p95/p99, errors and the ratio to ``healthz`` of the same concurrency, then
+each mixed page's p50/p95 at the first concurrency. The client runs on the same machine as
+the server (its cost is in every phase alike): read the ratios.
 """
 
 import argparse
