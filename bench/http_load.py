@@ -14,8 +14,10 @@ gunicorn runs ``config/gunicorn_conf.py`` with ``SANAD_ENV=production`` (the set
 deployment has: secure cookies, SSL redirect, MFA enforced, persistent connections, the
 shared Redis cache); the client says ``X-Forwarded-Proto: https`` as the proxy in front
 would, so nothing is relaxed for the benchmark. ``collectstatic`` runs once into a scratch
-folder. ``--app-dir`` serves another checkout (the code before a change) with the same
-client; ``--env NAME=VALUE`` passes a setting to gunicorn (``DB_CONN_MAX_AGE=0``,
+folder. ``--compare DIR`` serves a second checkout beside this one (the code before a
+change: ``git archive <commit> | tar -x -C DIR``) and runs every phase on each in turn,
+``--rounds`` times, so a machine whose load drifts weighs on both alike; ``--env`` /
+``--compare-env NAME=VALUE`` pass a setting to either gunicorn (``DB_CONN_MAX_AGE=0``,
 ``CACHE_URL=locmem://``) to measure one change at a time.
 
 Phases, each ``--seconds`` long at each concurrency: ``healthz`` (the ceiling: no session,
@@ -211,6 +213,19 @@ class Result:
     errors: int = 0
     by_page: dict = field(default_factory=dict)
     error_samples: list = field(default_factory=list)
+    elapsed: float = 0.0
+
+    @property
+    def rps(self) -> float:
+        return len(self.times) / self.elapsed
+
+    def merge(self, other: "Result") -> None:
+        self.times += other.times
+        self.errors += other.errors
+        self.elapsed += other.elapsed
+        for path, times in other.by_page.items():
+            self.by_page.setdefault(path, []).extend(times)
+        self.error_samples += other.error_samples[: max(0, 5 - len(self.error_samples))]
 
 
 def drive(port: int, seconds: float, concurrency: int, plans: list[tuple[dict, list[str]]]) -> Result:
@@ -265,7 +280,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_env(args, port: int, static_root: Path) -> dict:
+def server_env(args, port: int, static_root: Path, extra: list[str]) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_", "GUNICORN_"))}
     for name in ("SANAD_MFA_ENFORCED", "DB_CONN_MAX_AGE", "DB_CONN_HEALTH_CHECKS", "CACHE_URL", "DEBUG"):
         env.pop(name, None)
@@ -283,16 +298,16 @@ def server_env(args, port: int, static_root: Path) -> dict:
     )
     if args.workers:
         env["GUNICORN_WORKERS"] = str(args.workers)
-    for item in args.env:
+    for item in extra:
         name, _, value = item.partition("=")
         env[name] = value
     return env
 
 
-def start_server(args, app_dir: Path, port: int) -> subprocess.Popen:
+def start_server(args, app_dir: Path, port: int, extra: list[str]) -> subprocess.Popen:
     digest = hashlib.sha256(str(app_dir).encode()).hexdigest()[:10]
     static_root = Path(tempfile.gettempdir()) / f"sanad-http-load-static-{digest}"
-    env = server_env(args, port, static_root)
+    env = server_env(args, port, static_root, extra)
     if not (static_root / "staticfiles.json").exists():
         print(f"collectstatic into {static_root} ...", flush=True)
         subprocess.run(
@@ -327,7 +342,7 @@ def stop_server(server: subprocess.Popen) -> None:
 
 
 def row(name: str, c: int, r: Result, ceiling: float | None) -> str:
-    rps = len(r.times) / r.elapsed
+    rps = r.rps
     ms = [1000 * percentile(r.times, p) for p in (50, 95, 99)]
     ratio = f"{rps / ceiling:.3f}" if ceiling else "1"
     cells = f"{len(r.times):>7} {rps:>8.1f} {ms[0]:>7.1f} {ms[1]:>7.1f} {ms[2]:>7.1f} {r.errors:>6} {ratio:>7}"
@@ -351,58 +366,83 @@ def main() -> None:
     parser.add_argument(
         "--dashboards", action="store_true", help="add the dashboards (the partner's home) to the mixed pages"
     )
+    parser.add_argument("--compare", default="", help="a second checkout, served beside and measured in turn")
+    parser.add_argument("--compare-env", action="append", default=[], help="NAME=VALUE for the second server")
+    parser.add_argument("--rounds", type=int, default=1, help="phases alternated between the servers this many times")
     args = parser.parse_args()
     concurrencies = args.concurrency or [8, 32]
-    app_dir = Path(args.app_dir).resolve()
-
-    port = free_port()
-    server = start_server(args, app_dir, port)
+    servers = [Server("this", Path(args.app_dir).resolve(), args.env)]
+    if args.compare:
+        servers.insert(0, Server("compare", Path(args.compare).resolve(), args.compare_env))
     try:
-        print(
-            f"gunicorn on 127.0.0.1:{port} serving {app_dir} (SANAD_ENV=production)",
-            f"against {settings.DATABASES['default']['NAME']}",
-        )
-        if args.env:
-            print("with", " ".join(args.env))
-        plans: list[tuple[dict, list[str]]] = []
-        light: list[tuple[dict, list[str]]] = []
-        for username in args.roles.split(","):
-            client = sign_in(port, username)
-            pages = role_pages(client, ROLES[username], args.dashboards)
-            for path in pages:  # warm up (each worker's first hit pays its own start)
-                status, _h, _b = client.request("GET", path)
-                if status != 200:
-                    print(f"  {username} {path} answered {status}")
-            print(f"  {username}: {' '.join(pages)}")
-            plans.append((client.cookies, pages))
-            light.append((client.cookies, [LIGHT]))
+        for server in servers:
+            server.port = free_port()
+            server.process = start_server(args, server.app_dir, server.port, server.env)
+            print(
+                f"[{server.label}] gunicorn on 127.0.0.1:{server.port} serving {server.app_dir}",
+                f"(SANAD_ENV=production) against {settings.DATABASES['default']['NAME']}",
+                f"with {' '.join(server.env)}" if server.env else "",
+            )
+            for username in args.roles.split(","):
+                client = sign_in(server.port, username)
+                pages = role_pages(client, ROLES[username], args.dashboards)
+                for path in pages:  # warm up (each worker's first hit pays its own start)
+                    status, _h, _b = client.request("GET", path)
+                    if status != 200:
+                        print(f"  {username} {path} answered {status}")
+                print(f"  {username}: {' '.join(pages)}")
+                server.plans["mixed"].append((client.cookies, pages))
+                server.plans["light"].append((client.cookies, [LIGHT]))
+            server.plans["healthz"].append(({}, ["/healthz"]))
 
-        print(f"\n{args.seconds:.0f} s per phase; ratio = req/s over /healthz's at the same concurrency")
         print(
-            f"{'phase':<8} {'c':>3} {'reqs':>7} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}",
-            f"{'errors':>6} {'ratio':>7}",
+            f"\n{args.seconds:.0f} s per phase x {args.rounds} round(s), the servers in turn;",
+            "ratio = req/s over /healthz's on the same server at the same concurrency",
         )
-        detail: Result | None = None
+        results: dict = {}
         for c in concurrencies:
-            ceiling = drive(port, args.seconds, c, [({}, ["/healthz"])])
-            ceiling_rps = len(ceiling.times) / ceiling.elapsed
-            print(row("healthz", c, ceiling, None), flush=True)
-            for name, plan in (("light", light), ("mixed", plans)):
-                result = drive(port, args.seconds, c, plan)
-                print(row(name, c, result, ceiling_rps), flush=True)
-                for sample in result.error_samples:
-                    print(f"         error: {sample}")
-                if name == "mixed" and detail is None:
-                    detail = result
-        if detail is not None:
-            print(f"\nmixed pages at c={concurrencies[0]}: p50 / p95 ms (n)")
+            for _round in range(args.rounds):
+                for phase in PHASES:
+                    for server in servers:
+                        result = drive(server.port, args.seconds, c, server.plans[phase])
+                        results.setdefault((server.label, phase, c), Result(elapsed=0.0)).merge(result)
+        print(
+            f"{'server':<8} {'phase':<8} {'c':>3} {'reqs':>7} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7}",
+            f"{'p99 ms':>7} {'errors':>6} {'ratio':>7}",
+        )
+        for c in concurrencies:
+            for server in servers:
+                ceiling = results[(server.label, "healthz", c)]
+                for phase in PHASES:
+                    r = results[(server.label, phase, c)]
+                    print(f"{server.label:<8}", row(phase, c, r, None if phase == "healthz" else ceiling.rps))
+                    for sample in r.error_samples:
+                        print(f"         error: {sample}")
+        for server in servers:
+            detail = results[(server.label, "mixed", concurrencies[0])]
+            print(f"\n[{server.label}] mixed pages at c={concurrencies[0]}: p50 / p95 ms (n)")
             for path, times in sorted(detail.by_page.items(), key=lambda kv: -statistics.median(kv[1])):
                 print(
                     f"  {path:<40} {1000 * percentile(times, 50):>7.1f}",
                     f"{1000 * percentile(times, 95):>7.1f}  ({len(times)})",
                 )
     finally:
-        stop_server(server)
+        for server in servers:
+            if server.process is not None:
+                stop_server(server.process)
+
+
+PHASES = ("healthz", "light", "mixed")
+
+
+@dataclass
+class Server:
+    label: str
+    app_dir: Path
+    env: list
+    port: int = 0
+    process: subprocess.Popen | None = None
+    plans: dict = field(default_factory=lambda: {phase: [] for phase in PHASES})
 
 
 if __name__ == "__main__":
