@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.security.middleware.RefuseBadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,6 +95,7 @@ MIDDLEWARE = [
     "core.security.middleware.SecondFactorMiddleware",
     "core.security.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.FreshTodoAfterWriteMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -125,13 +127,15 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
-# Production keeps connections (DB_CONN_MAX_AGE=60) and checks one before reusing it
-# (DB_CONN_HEALTH_CHECKS), so a connection PostgreSQL dropped costs no request an error.
+_POSTGRES_URL = DATABASE_URL.startswith(("postgres://", "postgresql://", "pgsql://"))
+# On PostgreSQL every mode keeps its connections (DB_CONN_MAX_AGE, 60 s) and checks one
+# before reusing it (DB_CONN_HEALTH_CHECKS), so a request opens no connection and one that
+# PostgreSQL dropped costs no request an error. The embedded SQLite file opens per request.
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
-        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", default=PRODUCTION),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60 if _POSTGRES_URL else 0),
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", default=_POSTGRES_URL),
     )
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
@@ -150,7 +154,8 @@ SILENCED_SYSTEM_CHECKS = [] if USING_POSTGRES else ["models.W047", "models.W040"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend whose per-request user fetch reads the office, organisation and roles too.
+    "core.auth.SanadBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -162,9 +167,14 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions expire after a working day, or after SESSION_IDLE_MINUTES of inactivity.
+# Sessions expire at browser close, or after SESSION_IDLE_MINUTES of inactivity. They are
+# read from the cache (PostgreSQL behind it) and written again only once per
+# SESSION_REFRESH_MINUTES (core.middleware.IdleSessionMiddleware), not on every request:
+# a session ends between idle - refresh and idle minutes after its last request.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SANAD_SESSION_REFRESH_SECONDS = min(env_int("SESSION_REFRESH_MINUTES", 5) * 60, SESSION_COOKIE_AGE // 2)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -307,6 +317,33 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The beat schedule is declared in code, in config/celery.py.
+
+# --- Cache ------------------------------------------------------------------------
+# One cache shared by every web worker and Celery worker (sessions, dashboard figures,
+# the to-do counts): Redis at CACHE_URL, or, without it, the broker's Redis database under
+# the key prefix (core.cache.SanadRedisCache: its clear() deletes its own keys only, and a
+# Redis that does not answer is a miss). No Redis (the embedded `make run`): local memory,
+# one per process. CACHE_URL=locmem:// forces local memory.
+CACHE_URL = env_str("CACHE_URL", "") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.SanadRedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "sanad"),
+            "OPTIONS": {
+                "socket_timeout": BROKER_TIMEOUT,
+                "socket_connect_timeout": BROKER_TIMEOUT,
+            },
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The navigation's to-do badge and the home page's to-do panel are counted at most once
+# per this many seconds per user (/todo/ always counts afresh; a user's own write drops it).
+SANAD_TODO_CACHE_SECONDS = env_int("SANAD_TODO_CACHE_SECONDS", 60)
 
 # --- Forms and UI -----------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

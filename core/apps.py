@@ -14,6 +14,12 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")
 
+        from django.contrib.auth.signals import user_logged_in
+
+        from core.middleware import stamp_session_on_login
+
+        user_logged_in.connect(stamp_session_on_login, dispatch_uid="core.stamp_session_on_login")
+
         from core.registry import HomePanel, NavItem, home_panels, nav, todo
         from core.roles import Role
 
@@ -30,6 +36,10 @@ class CoreConfig(AppConfig):
         working = (Role.CASEWORKER, Role.PROGRAMME_MANAGER, Role.COMMITTEE_MEMBER)
         home_panels.register(
             HomePanel(
-                "core.todo", "core/_todo_panel.html", working, lambda request: {"lines": todo.for_user(request.user)}, 0
+                "core.todo",
+                "core/_todo_panel.html",
+                working,
+                lambda request: {"lines": todo.cached_for_user(request.user)},
+                0,
             )
         )

@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 
 from core.roles import has_role
 
@@ -136,6 +139,29 @@ class TodoRegistry:
             if has_role(user, *roles):
                 lines.extend(line for line in provider(user) if line.count > 0)
         return lines
+
+    @staticmethod
+    def _cache_key(user) -> str:
+        return f"todo:{user.pk}:{get_language() or ''}"
+
+    def cached_for_user(self, user) -> list[TodoLine]:
+        """``for_user``, kept in the shared cache for ``SANAD_TODO_CACHE_SECONDS`` per user and
+        language: what the navigation's badge and the home page show (no query on a page
+        seen again within that time). ``/todo/`` itself counts afresh and refreshes it."""
+        lines = cache.get(self._cache_key(user))
+        if lines is None:
+            lines = self.for_user(user)
+            cache.set(self._cache_key(user), lines, settings.SANAD_TODO_CACHE_SECONDS)
+        return lines
+
+    def fresh_for_user(self, user) -> list[TodoLine]:
+        lines = self.for_user(user)
+        cache.set(self._cache_key(user), lines, settings.SANAD_TODO_CACHE_SECONDS)
+        return lines
+
+    def forget(self, user) -> None:
+        """Drop the user's cached lines (in every language): after they changed something."""
+        cache.delete_many([f"todo:{user.pk}:{code}" for code, _name in [*settings.LANGUAGES, ("", "")]])
 
 
 nav = NavRegistry()

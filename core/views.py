@@ -35,9 +35,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def todo_list(request: HttpRequest) -> HttpResponse:
     """The user's to-do (every role: what awaits them, each line a link to the action);
     with ``?badge=1`` the navigation's count alone (htmx, loaded after the page)."""
-    lines = todo.for_user(request.user)
     if request.GET.get("badge"):
+        lines = todo.cached_for_user(request.user)
         return render(request, "core/_todo_badge.html", {"total": sum(line.count for line in lines)})
+    lines = todo.fresh_for_user(request.user)
     return render(request, "core/todo.html", {"todo": {"lines": lines}})
 
 

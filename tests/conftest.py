@@ -32,6 +32,12 @@ def _redis_db_per_xdist_process() -> None:
     base, _, db = url.rpartition("/")
     index = ((int(db) if db.isdigit() else 0) - 1 - int(worker[2:])) % 16
     settings.CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"] = f"{base}/{index}"
+    # The shared cache sits in the broker's database (config/settings.py, no CACHE_URL):
+    # each process's in its own, with its own prefix (its clear() deletes only those keys).
+    cache = settings.CACHES["default"]
+    if cache.get("LOCATION", "").startswith("redis://") and not os.environ.get("CACHE_URL"):
+        cache["LOCATION"] = settings.CELERY_BROKER_URL
+        cache["KEY_PREFIX"] = f"{cache.get('KEY_PREFIX') or 'sanad'}-{worker}"
 
 
 _redis_db_per_xdist_process()
@@ -47,7 +53,8 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Each test starts with an empty cache (the dashboard caches per data version, and
-    a rolled-back test's records must not be served to the next one)."""
+    a rolled-back test's records must not be served to the next one). With Redis, clear()
+    deletes this process's keys only (core.cache.SanadRedisCache)."""
     from django.core.cache import cache
 
     cache.clear()
