@@ -258,7 +258,8 @@ class Disbursement(models.Model):
         indexes = [
             models.Index(fields=["grant", "status"]),
             models.Index(fields=["status", "date"]),
-            models.Index(fields=["date", "id"], name="disbursement_ledger_order"),  # the default order (the admin's list)
+            # The default order, the Django admin's list of 1M entries.
+            models.Index(fields=["date", "id"], name="disbursement_ledger_order"),
         ]
 
     # Once approved, these fields are the accounting record: never changed.
@@ -382,7 +383,8 @@ class FollowUpVisit(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["project", "status"]),
-            models.Index(fields=["due_date", "id"], name="visit_due_order"),  # the default order (the admin's list)
+            # The default order, the Django admin's list.
+            models.Index(fields=["due_date", "id"], name="visit_due_order"),
         ]
         constraints = [
             models.CheckConstraint(
