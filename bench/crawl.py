@@ -119,8 +119,9 @@ def sign_in(who: str, user) -> Client:
     if response.status_code == 302 and "/two-step/" in response["Location"]:
         device, _created = TOTPDevice.objects.get_or_create(user=user, name="crawler", defaults={"confirmed": True})
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-        step = max(totp.t(), device.last_t + 1)  # a code is accepted once (tolerance: one step)
-        totp.time = device.t0 + step * device.step
+        while totp.t() <= device.last_t:  # a code is accepted once: wait for the next one
+            time.sleep(1)
+            totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
         client.get(reverse("mfa_verify"))  # a second factor owed now asks for verification
         response = client.post(reverse("mfa_verify"), {"token": f"{totp.token():06d}", "next": "/"})
         if response.status_code != 302:
@@ -225,6 +226,10 @@ def main() -> None:
     over = [v for v in visits if v.best_ms > args.threshold]
     print(f"\nOver {args.threshold:.0f} ms: {len(over)}")
     for v in over:
+        print(f"{v.best_ms:8.0f} {v.cold_ms:8.0f} {v.queries:7d} {v.kb:7.0f} {v.status:6d}  {v.who:<18} {v.url}")
+    cold = sorted((v for v in visits if v.cold_ms > args.threshold >= v.best_ms), key=lambda v: -v.cold_ms)
+    print(f"\nOver {args.threshold:.0f} ms on the first fetch only (a cache filled, a dashboard computed): {len(cold)}")
+    for v in cold:
         print(f"{v.best_ms:8.0f} {v.cold_ms:8.0f} {v.queries:7d} {v.kb:7.0f} {v.status:6d}  {v.who:<18} {v.url}")
     errors = [v for v in visits if v.status >= 500]
     if errors:
