@@ -26,6 +26,7 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     list_display = ("username", "first_name", "last_name", "email", "office", "partner_organisation", "is_active")
     list_filter = ("groups", "office", "partner_organisation", "is_active")
     list_select_related = ("office", "partner_organisation")
+    show_full_result_count = False
     fieldsets = (*DjangoUserAdmin.fieldsets, (_("Scope"), {"fields": ("office", "partner_organisation")}))
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
@@ -53,6 +54,8 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
 @admin.register(SecurityEvent)
 class SecurityEventAdmin(admin.ModelAdmin):
     list_display = ("at", "kind", "username", "ip_address", "by", "detail")
+    list_select_related = ("by",)
+    show_full_result_count = False
     list_filter = ("kind",)
     search_fields = ("username",)
     date_hierarchy = "at"

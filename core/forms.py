@@ -85,3 +85,64 @@ def check_programme_date(value):
             params={"first": EARLIEST_YEAR, "last": last},
         )
     return value
+
+
+class PickerInput(forms.TextInput):
+    """A text box with a search-as-you-type list under it: the box asks ``url`` (htmx, its
+    own value as the query) and shows the answer (``partials/picker_results.html``) under
+    it; a result's button fills the box (``static/js/sanad.js``). Without a URL, a plain box."""
+
+    template_name = "core/widgets/picker_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+
+    def search_at(self, url: str) -> None:
+        self.attrs.update({"hx-get": url, "hx-trigger": "input changed delay:300ms, search", "hx-swap": "innerHTML"})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        if "hx-get" in widget_attrs and widget_attrs.get("id"):
+            widget_attrs["hx-target"] = f"#{widget_attrs['id']}-results"
+            widget_attrs["aria-controls"] = f"{widget_attrs['id']}-results"
+        return context
+
+
+class TypedModelChoiceField(forms.ModelChoiceField):
+    """A choice among many rows (projects, people) searched rather than listed: a
+    :class:`PickerInput` that takes the row's code (``code_field``, e.g. a project's
+    reference, any case) or its id (what a link posts), never a ``<select>`` of every row.
+    It validates like a ``ModelChoiceField``: only a row of ``queryset`` (the user's scope)
+    is accepted, so an id posted from outside it is refused like a typo."""
+
+    widget = PickerInput
+
+    def __init__(self, *args, code_field: str, **kwargs):
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault("invalid_choice", _("No such record in your scope: check the reference."))
+        super().__init__(*args, **kwargs)
+        self.code_field = code_field
+
+    def to_python(self, value):
+        value = value.strip() if isinstance(value, str) else value
+        if value in self.empty_values:
+            return None
+        if isinstance(value, self.queryset.model):
+            value = value.pk
+        text = str(value)[:100]
+        lookup = {"pk": int(text)} if text.isdigit() and len(text) < 12 else {f"{self.code_field}__iexact": text}
+        found = self.queryset.filter(**lookup).first()
+        if found is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return found
+
+    def prepare_value(self, value):
+        """The box shows the code, also when the initial value is an id."""
+        if isinstance(value, self.queryset.model):
+            return getattr(value, self.code_field)
+        text = str(value) if isinstance(value, int | str) else ""
+        if text.isdigit() and len(text) < 12:
+            code = self.queryset.filter(pk=int(text)).values_list(self.code_field, flat=True).first()
+            return code if code is not None else value
+        return value

@@ -255,7 +255,12 @@ class Disbursement(models.Model):
                 name="disbursement_one_live_reversal",
             ),
         ]
-        indexes = [models.Index(fields=["grant", "status"]), models.Index(fields=["status", "date"])]
+        indexes = [
+            models.Index(fields=["grant", "status"]),
+            models.Index(fields=["status", "date"]),
+            # The default order, the Django admin's list of 1M entries.
+            models.Index(fields=["date", "id"], name="disbursement_ledger_order"),
+        ]
 
     # Once approved, these fields are the accounting record: never changed.
     FROZEN_WHEN_APPROVED = ("grant_id", "tranche_id", "kind", "reverses_id", "date", "amount", "method")
@@ -375,7 +380,12 @@ class FollowUpVisit(TimeStampedModel):
         ordering = ["due_date", "pk"]
         verbose_name = _("follow-up visit")
         verbose_name_plural = _("follow-up visits")
-        indexes = [models.Index(fields=["status", "due_date"]), models.Index(fields=["project", "status"])]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["project", "status"]),
+            # The default order, the Django admin's list.
+            models.Index(fields=["due_date", "id"], name="visit_due_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="done", done_on__isnull=False, verdict__gt="", business_status__gt="")

@@ -7,6 +7,7 @@ app_name = "funding"
 urlpatterns = [
     path("grants/", views.grant_list, name="grant_list"),
     path("grants/new/", views.grant_create, name="grant_create"),
+    path("grants/new/pick/", views.project_picker, name="project_picker"),
     path("grants/<int:pk>/", views.grant_detail, name="grant_detail"),
     path("grants/<int:pk>/pay/", views.disbursement_create, name="disbursement_create"),
     path("ledger/<int:pk>/reverse/", views.disbursement_reverse, name="disbursement_reverse"),

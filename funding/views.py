@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.access import require
 from core.forms import add_service_errors, service_error_text
@@ -32,6 +32,7 @@ from funding.forms import (
 )
 from funding.models import Disbursement, FollowUpVisit, Grant
 from funding.selectors import members_of
+from projects import selectors as project_selectors
 from refugees.viewlog import What, log_shown
 
 
@@ -81,6 +82,16 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_GET
+def project_picker(request: HttpRequest) -> HttpResponse:
+    """The award form's project search (htmx): the projects the form would accept."""
+    require(access.can_award_grant(request.user))
+    choices = GrantForm(projects=selectors.projects_to_fund(request.user)).fields["project"].queryset
+    q = request.GET.get("project") or ""
+    results, more = project_selectors.projects_matching(choices, q)
+    return render(request, "partials/picker_results.html", {"q": q, "results": results, "more": more})
+
+
 def grant_create(request: HttpRequest) -> HttpResponse:
     require(access.can_award_grant(request.user))
     projects = selectors.projects_to_fund(request.user)
@@ -88,6 +99,7 @@ def grant_create(request: HttpRequest) -> HttpResponse:
     if request.GET.get("project"):
         initial["project"] = request.GET["project"]
     form = GrantForm(request.POST or None, projects=projects, initial=initial)
+    form.fields["project"].widget.search_at(reverse("funding:project_picker"))
     shares = ShareFormSet(request.POST or None, prefix="share")
     tranches = TrancheFormSet(request.POST or None, prefix="tranche")
     if request.method == "POST" and form.is_valid() and shares.is_valid() and tranches.is_valid():

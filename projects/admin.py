@@ -32,6 +32,7 @@ class SessionAdmin(PersonalDataAdmin, SimpleHistoryAdmin):
     office_path = "office"
     list_display = ["date", "kind", "topic", "city", "office", "partner", "unregistered_attendees"]
     list_filter = ["kind", "office", "partner"]
+    list_select_related = ["city", "office", "partner"]
     search_fields = ["topic", "facilitator"]
     date_hierarchy = "date"
     inlines = [AttendanceInline]
@@ -45,6 +46,7 @@ class AttendanceAdmin(PersonalDataAdmin, admin.ModelAdmin):
     person_path = "refugee_id"
     office_path = "session__office"
     list_display = ["session", "refugee", "recorded_by", "recorded_at"]
+    list_select_related = ["session", "refugee", "recorded_by"]
     raw_id_fields = ["session", "refugee", "recorded_by"]
 
 
@@ -76,6 +78,7 @@ class BusinessProjectAdmin(PersonalDataAdmin, SimpleHistoryAdmin):
     office_path = "office"
     list_display = ["reference", "title", "sector", "legal_form", "status", "office", "created_at"]
     list_filter = ["status", "sector", "legal_form", "office"]
+    list_select_related = ["office"]
     search_fields = ["reference", "title", "activity"]
     readonly_fields = ["reference", "status", "approved_amount", "submitted_at"]
     raw_id_fields = ["caseworker", "created_by"]
@@ -90,6 +93,7 @@ class ProjectMemberAdmin(PersonalDataAdmin, SimpleHistoryAdmin):
     person_path = "refugee_id"
     office_path = "project__office"
     list_display = ["project", "refugee", "is_lead", "share_percent", "is_active"]
+    list_select_related = ["project", "refugee"]
     raw_id_fields = ["project", "refugee"]
 
 
@@ -98,6 +102,7 @@ class BudgetLineAdmin(PersonalDataAdmin, SimpleHistoryAdmin):
     person_path = None
     office_path = "project__office"
     list_display = ["project", "category", "description", "quantity", "unit_cost", "total"]
+    list_select_related = ["project"]
     raw_id_fields = ["project"]
 
 
@@ -106,6 +111,7 @@ class FeasibilityStudyAdmin(PersonalDataAdmin, SimpleHistoryAdmin):
     person_path = None
     office_path = "project__office"
     list_display = ["project", "opinion", "expected_monthly_revenue", "expected_monthly_costs"]
+    list_select_related = ["project"]
     raw_id_fields = ["project"]
     exclude = ["document"]  # a private file has no URL: served by projects:study_document
 
@@ -115,6 +121,7 @@ class ProjectTransitionAdmin(PersonalDataAdmin, admin.ModelAdmin):
     person_path = None
     office_path = "project__office"
     list_display = ["project", "action", "from_status", "to_status", "by", "at"]
+    list_select_related = ["project", "by"]
     list_filter = ["action", "to_status"]
     raw_id_fields = ["project", "by"]
 
@@ -136,6 +143,7 @@ class CommitteeSittingAdmin(PersonalDataAdmin, admin.ModelAdmin):
     person_path = None
     office_path = None
     list_display = ["date", "location", "chair", "quorum", "status"]
+    list_select_related = ["chair"]
     list_filter = ["status"]
     filter_horizontal = ["members"]
     inlines = [AgendaInline]
@@ -146,6 +154,7 @@ class AgendaItemAdmin(PersonalDataAdmin, admin.ModelAdmin):
     person_path = None
     office_path = "project__office"
     list_display = ["sitting", "project", "order"]
+    list_select_related = ["sitting", "project"]
     raw_id_fields = ["sitting", "project"]
 
 
@@ -154,6 +163,7 @@ class ScoreAdmin(PersonalDataAdmin, admin.ModelAdmin):
     person_path = None
     office_path = "item__project__office"
     list_display = ["item", "member", "criterion", "value", "scored_at"]
+    list_select_related = ["item", "member", "criterion"]
     raw_id_fields = ["item", "member"]
 
 
@@ -162,6 +172,7 @@ class ConflictOfInterestAdmin(PersonalDataAdmin, admin.ModelAdmin):
     person_path = None
     office_path = "item__project__office"
     list_display = ["item", "member", "declared_at"]
+    list_select_related = ["item", "member"]
     raw_id_fields = ["item", "member"]
 
 
@@ -170,6 +181,7 @@ class CommitteeDecisionAdmin(PersonalDataAdmin, admin.ModelAdmin):
     person_path = None
     office_path = "item__project__office"
     list_display = ["item", "decision", "approved_amount", "weighted_score", "decided_by", "decided_at"]
+    list_select_related = ["item", "decided_by"]
     raw_id_fields = ["item", "decided_by"]
 
 
@@ -178,6 +190,7 @@ class CooperativeAdmin(PersonalDataAdmin, SimpleHistoryAdmin):
     person_path = None
     office_path = "project__office"
     list_display = ["proposed_name", "project", "name_approval_date", "registration_date", "registration_number"]
+    list_select_related = ["project"]
     raw_id_fields = ["project"]
 
     def people_on_page(self, obj):

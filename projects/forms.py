@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.files import validate_document
-from core.forms import check_programme_date
+from core.forms import TypedModelChoiceField, check_programme_date
 from core.models import User
 from core.money import MoneyFormField
 from core.roles import Role
@@ -308,7 +308,12 @@ class SittingAttendanceForm(forms.Form):
 
 
 class AgendaAddForm(forms.Form):
-    project = forms.ModelChoiceField(label=_("Project"), queryset=BusinessProject.objects.none())
+    project = TypedModelChoiceField(
+        label=_("Project"),
+        queryset=BusinessProject.objects.none(),
+        code_field="reference",
+        help_text=_("The reference of a submitted project, for example PRJ-26-00012."),
+    )
 
     def __init__(self, *args, projects, **kwargs):
         super().__init__(*args, **kwargs)

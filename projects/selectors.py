@@ -139,6 +139,27 @@ def project_rows(page_rows) -> list[BusinessProject]:
     return list(rows.order_by(*PROJECT_ORDER))
 
 
+# A project picker shows at most this many matches.
+PROJECT_PICKER_LIMIT = 15
+
+
+def projects_matching(queryset: QuerySet[BusinessProject], query: str) -> tuple[list[dict], bool]:
+    """The projects of ``queryset`` a picker offers for ``query`` (two characters at least):
+    the reference's start or a word of the title, in reference order, with whether more
+    match. One query; the rows name no person (reference, title, office)."""
+    query = (query or "").replace("\x00", "").strip()[:100]
+    if len(query) < 2:
+        return [], False
+    found = list(
+        queryset.filter(Q(reference__istartswith=query) | Q(title__icontains=query))
+        .select_related("office")
+        .only("reference", "title", "office__name_fr", "office__name_ar", "office__name_en")
+        .order_by("reference")[: PROJECT_PICKER_LIMIT + 1]
+    )
+    rows = [{"value": p.reference, "label": p.title, "detail": p.office.name} for p in found]
+    return rows[:PROJECT_PICKER_LIMIT], len(rows) > PROJECT_PICKER_LIMIT
+
+
 def refugees_to_mark_present(user, session: Session, q: str) -> list:
     """Up to 20 refugees the user may pick, not yet marked present at ``session``, found
     by the registry's name search (``refugees.selectors.people_matching``)."""

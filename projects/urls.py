@@ -29,6 +29,7 @@ urlpatterns = [
     path("committee/new/", committee.sitting_create, name="sitting_create"),
     path("committee/<int:pk>/", committee.sitting_detail, name="sitting_detail"),
     path("committee/<int:pk>/attendance/", committee.sitting_attendance, name="sitting_attendance"),
+    path("committee/<int:pk>/agenda/pick/", committee.agenda_picker, name="agenda_picker"),
     path("committee/<int:pk>/close/", committee.sitting_close, name="sitting_close"),
     path("committee/<int:pk>/minutes/", committee.sitting_minutes, name="sitting_minutes"),
     path("committee/<int:pk>/minutes.pdf", committee.sitting_minutes_pdf, name="sitting_minutes_pdf"),

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from refugees.models import (
@@ -23,7 +24,7 @@ class RefugeeAdmin(PersonalDataAdmin, SimpleHistoryAdmin):
         "first_name_latin",
         "last_name_latin",
         "sex",
-        "nationality",
+        "nationality_name",
         "legal_status",
         "office",
         "status",
@@ -45,6 +46,12 @@ class RefugeeAdmin(PersonalDataAdmin, SimpleHistoryAdmin):
     readonly_fields = ("name_key", "status", "anonymised_at", "created_at", "updated_at")
     date_hierarchy = "intake_date"
     show_full_result_count = False
+
+    @admin.display(description=_("nationality"), ordering="nationality")
+    def nationality_name(self, obj) -> str:
+        """The country's name from django-countries' own lookup: the admin's default display
+        walks the field's 250 choices for every row (0.8 s for a page of 100)."""
+        return obj.nationality.name
 
     def save_model(self, request, obj, form, change):
         obj.set_name_keys()

@@ -71,6 +71,9 @@ class PersonalDataAdmin:
 
     person_path: str | None = "refugee_id"
     office_path: str | None = "refugee__office"
+    # A list of a large table counts its rows once (the page's), not twice: no "of N in all"
+    # over 1M ledger entries (docs/performance.md).
+    show_full_result_count = False
 
     def people_on_page(self, obj) -> Iterable[int]:
         return ()

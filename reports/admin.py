@@ -16,6 +16,8 @@ class ReportRunAdmin(admin.ModelAdmin):
         "signed_off_at",
     )
     list_filter = ("code", "status", "partner")
+    list_select_related = ("partner",)
+    show_full_result_count = False
     readonly_fields = [f.name for f in ReportRun._meta.fields if f.name != "file"]
     exclude = ["file"]  # a private file has no URL: served by reports:run_download
 

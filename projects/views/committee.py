@@ -5,9 +5,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.access import require
 from core.forms import add_service_errors, service_error_text
@@ -47,12 +48,24 @@ def sitting_create(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/sitting_form.html", {"form": form})
 
 
+@require_GET
+def agenda_picker(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agenda form's project search (htmx): the submitted projects it would accept."""
+    sitting = access.sitting_for_user(request.user, pk)
+    require(access.can_manage_sittings(request.user) and sitting.status != CommitteeSitting.Status.CLOSED)
+    choices = AgendaAddForm(projects=access.projects_visible_to(request.user)).fields["project"].queryset
+    q = request.GET.get("project") or ""
+    results, more = selectors.projects_matching(choices, q)
+    return render(request, "partials/picker_results.html", {"q": q, "results": results, "more": more})
+
+
 def sitting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sitting = access.sitting_for_user(request.user, pk)
     is_open = sitting.status != CommitteeSitting.Status.CLOSED
     agenda_form = None
     if access.can_manage_sittings(request.user) and is_open:
         agenda_form = AgendaAddForm(request.POST or None, projects=access.projects_visible_to(request.user))
+        agenda_form.fields["project"].widget.search_at(reverse("projects:agenda_picker", args=[sitting.pk]))
         if request.method == "POST" and agenda_form.is_valid():
             try:
                 services.agenda_add(sitting=sitting, project=agenda_form.cleaned_data["project"], by=request.user)

@@ -14,3 +14,15 @@ document.addEventListener("click", function (event) {
   document.getElementById("action-points").insertAdjacentHTML("beforeend", html);
   total.value = parseInt(total.value, 10) + 1;
 });
+
+// A picker's result (partials/picker_results.html) fills the box it was searched from.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-pick-value]");
+  if (!button) return;
+  var list = button.closest("[data-picker-for]");
+  var input = list && document.getElementById(list.getAttribute("data-picker-for"));
+  if (!input) return;
+  input.value = button.getAttribute("data-pick-value");
+  list.innerHTML = "";
+  input.focus();
+});

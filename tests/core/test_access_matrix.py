@@ -239,6 +239,7 @@ ACCESS: dict[str, Row] = {
     "projects:sitting_create": Row(get={PM}, post={PM}),
     "projects:sitting_detail": Row(get=SITTING, post={PM}, not_found=ON_SITTING, kwargs=pk("sitting")),
     "projects:sitting_attendance": post_only({PM, CHAIR}, not_found=ON_SITTING, kwargs=pk("sitting")),
+    "projects:agenda_picker": Row(get={PM}, post=NOT_ALLOWED, not_found=ON_SITTING, kwargs=pk("sitting")),
     "projects:sitting_close": post_only({PM, CHAIR}, not_found=ON_SITTING, kwargs=pk("sitting")),
     "projects:sitting_minutes": Row(get=SITTING, post=SITTING, not_found=ON_SITTING, kwargs=pk("sitting")),
     "projects:sitting_minutes_pdf": Row(get=SITTING, post=SITTING, not_found=ON_SITTING, kwargs=pk("sitting")),
@@ -249,6 +250,7 @@ ACCESS: dict[str, Row] = {
     # funding: grants, the ledger (staff record, a manager approves), visits, agreements
     "funding:grant_list": Row(get=STAFF, post=STAFF),
     "funding:grant_create": Row(get={PM}, post={PM}),
+    "funding:project_picker": Row(get={PM}, post=NOT_ALLOWED),
     "funding:grant_detail": case(pk("grant")),
     "funding:disbursement_create": case(pk("grant")),
     "funding:disbursement_reverse": case(pk("payment")),

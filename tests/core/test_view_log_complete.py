@@ -114,6 +114,7 @@ SHOWS_NOBODY = {
     "projects:sitting_create",
     "projects:sitting_detail",
     "projects:sitting_attendance",
+    "projects:agenda_picker",  # references, titles and offices of projects
     "projects:sitting_close",
     "projects:sitting_minutes",
     "projects:sitting_minutes_pdf",
@@ -122,6 +123,7 @@ SHOWS_NOBODY = {
     "projects:item_decision",
     "funding:grant_list",
     "funding:grant_create",
+    "funding:project_picker",  # references, titles and offices of projects
     "funding:grant_detail",
     "funding:disbursement_create",
     "funding:disbursement_reverse",
