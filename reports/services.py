@@ -33,6 +33,7 @@ from reports.access import can_request_report, can_sign_off
 from reports.disclosure import calendar
 from reports.disclosure.partners import check_period, publication_for
 from reports.generators import reports
+from reports.indicators.sources import shared_subresults
 from reports.models import ReportRun
 from reports.rendering import jsonable, render
 
@@ -61,12 +62,13 @@ def build_report_data(*, code: str, start, end, lang: str | None = None, partner
         partner = generator.audience[0]
     lang = lang or generator.default_language
     source = None
-    if not generator.internal:
-        # Every partner figure comes from the partner's whole publication (its dashboard,
-        # home panel and every report meant for it), protected as one linked set.
-        source = publication_for(PartnerOrganisation.objects.get(code=partner), start, end)
-    with translation.override(lang):
-        return generator.build(start, end, partner=partner, lang=lang, source=source)
+    with shared_subresults():  # what many figures share is computed once for the whole build
+        if not generator.internal:
+            # Every partner figure comes from the partner's whole publication (its dashboard,
+            # home panel and every report meant for it), protected as one linked set.
+            source = publication_for(PartnerOrganisation.objects.get(code=partner), start, end)
+        with translation.override(lang):
+            return generator.build(start, end, partner=partner, lang=lang, source=source)
 
 
 @transaction.atomic
