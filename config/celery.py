@@ -54,6 +54,13 @@ app.conf.beat_schedule = {
         "task": "reports.tasks.rebuild_facts",
         "schedule": crontab(hour=3, minute=20),
     },
+    # reports: each partner's publication of its latest complete period, computed into the
+    # shared cache when the records changed or a period closed (a hit computes nothing), so a
+    # partner's first dashboard load does not compute it (reports.disclosure.dashboard)
+    "reports-warm-partner-publications": {
+        "task": "reports.tasks.warm_partner_publications",
+        "schedule": crontab(minute="*/4"),
+    },
     "reports-rebuild-facts-if-missed": {
         "task": "reports.tasks.rebuild_facts_if_missed",
         "schedule": crontab(minute=50),

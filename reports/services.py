@@ -31,6 +31,7 @@ from core.roles import Role, has_role
 from core.tasks import enqueue as send_task
 from reports.access import can_request_report, can_sign_off
 from reports.disclosure import calendar
+from reports.disclosure.dashboard import warm_publications
 from reports.disclosure.partners import check_period, publication_for
 from reports.generators import reports
 from reports.indicators.sources import shared_subresults
@@ -53,6 +54,12 @@ def build_report_bytes(
     data = build_report_data(code=code, start=start, end=end, lang=lang, partner=partner)
     with translation.override(data.lang):
         return render(data, fmt)
+
+
+def partner_publications_warm() -> int:
+    """Each partner's publication of its latest complete period, computed into the cache if
+    missing (``reports.disclosure.dashboard.warm_publications``); how many were computed."""
+    return warm_publications()
 
 
 def build_report_data(*, code: str, start, end, lang: str | None = None, partner: str | None = None):
