@@ -3,6 +3,7 @@ statements computing the same numbers, which this benchmark checks are equal.
 
     DATABASE_URL=postgres://.../sanad_bench_x python bench/reports_floor.py \
         [--start 2024-01-01 --end 2024-12-31] [--repeat 3] [--old] [--only unhcr ...]
+    DATABASE_URL=... python bench/reports_floor.py --dashboard unhcr 2025   # a dashboard's first load
 
 The build is ``build_report_bytes(..., fmt="xlsx")``: for a partner report, the partner's
 whole protected publication (every cell of its dashboard, home panel and reports, the LP
@@ -225,6 +226,36 @@ def timed(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
+def dashboard_first_load(code: str, year: int) -> None:
+    """A partner dashboard's first load for one year: its publication computed the old way
+    (every figure on its own) and the new way, the load with the cache emptied (the
+    publication computed in the request), and the load after warming (what beat does)."""
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from core.models import PartnerOrganisation
+    from reports.disclosure.calendar import Period
+    from reports.disclosure.dashboard import cached_publication, partner_dashboard
+    from reports.disclosure.partners import publication_for
+
+    partner = PartnerOrganisation.objects.get(code=code)
+    period = Period("year", datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    translation.activate("en")
+    publication_for(partner, period.start, period.end)  # the disclosure memory settled
+    with each_figure_on_its_own():
+        old = timed(lambda: publication_for(partner, period.start, period.end), 1)
+    new = timed(lambda: publication_for(partner, period.start, period.end), 1)
+    cache.clear()
+    cold = timed(lambda: partner_dashboard(partner=partner, period=period), 1)
+    cache.clear()
+    cached_publication(partner, period.start, period.end)  # what beat does
+    warm = timed(lambda: partner_dashboard(partner=partner, period=period), 1)
+    print(
+        f"{code} dashboard {year}: publication old path {old:.2f} s, shared path {new:.2f} s; "
+        f"first load cold {cold:.2f} s, after warming {1000 * warm:.0f} ms"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--start", default="2024-01-01")
@@ -232,7 +263,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--old", action="store_true", help="also time each build with every figure on its own")
     parser.add_argument("--only", nargs="*", help="report codes")
+    parser.add_argument(
+        "--dashboard", nargs=2, metavar=("PARTNER", "YEAR"), help="time a partner dashboard's first load"
+    )
     args = parser.parse_args()
+    if args.dashboard:
+        dashboard_first_load(args.dashboard[0], int(args.dashboard[1]))
+        return
     start, end = datetime.date.fromisoformat(args.start), datetime.date.fromisoformat(args.end)
     print(f"period {start}..{end}; database {connection.settings_dict['NAME']}")
     head = f"{'report':<10} {'build (s)':>10} {'floor (s)':>10} {'ratio':>6}"
