@@ -85,11 +85,12 @@ def _all_views(partner, period) -> dict:
     pub = cached_publication(partner, period.start, period.end)
     donor = partner.kind == PartnerOrganisation.Kind.DONOR
     choices = _choices(pub, DONOR_FUNNEL if donor else FUNNEL)
-    views = {"": _view(pub, donor, None)}
+    memo: dict = {}
+    views = {"": _view(pub, donor, None, memo)}
     for _heading, options in choices:
         for value, _label in options:
             dim, key = value.split(":", 1)
-            views[value] = _view(pub, donor, (dim, key))
+            views[value] = _view(pub, donor, (dim, key), memo)
     return {"choices": choices, "views": views}
 
 
@@ -104,7 +105,17 @@ def _value(pub, code: str, choice):
     return pub.margin(code, dim).get(value, 0)
 
 
-def _view(pub, donor: bool, choice) -> dict:
+def _labels(memo: dict, dim: str, keys) -> dict:
+    """A dimension's labels, read once per set of keys for all the views of one dashboard
+    (every view shows the same few donors) instead of once per view."""
+    key = (dim, tuple(keys))
+    if key not in memo:
+        memo[key] = dimension_labels(dim, keys, _lang())
+    return memo[key]
+
+
+def _view(pub, donor: bool, choice, memo: dict | None = None) -> dict:
+    memo = {} if memo is None else memo
     dim = choice[0] if choice else None
     funnel = [
         {"code": code, "label": registry[code].label(_lang()), "value": _value(pub, code, choice)}
@@ -121,7 +132,7 @@ def _view(pub, donor: bool, choice) -> dict:
     wanted = None if choice is None else str(choice[1])
     quarters = sorted({q for (_d, q, k) in money if k == wanted})
     donors = sorted({d for (d, _q, k) in money if k == wanted})
-    acronyms = dimension_labels("donor", donors, _lang())
+    acronyms = _labels(memo, "donor", donors)
     series = [{"donor": acronyms[d], "values": [money.get((d, q, wanted), 0) for q in quarters]} for d in donors]
     regions = None
     if choice is None and not donor:

@@ -93,6 +93,9 @@ class Publication:
         with shared_subresults():
             self._counts = self._protect_counts()
             self._amounts = self._protect_amounts()
+            for months, dim in sorted(self.space.rates, key=repr):
+                if dim is None:  # computed now, with the rest: a cached publication runs no query
+                    self.exact.rate(months)
 
     def hidden_keys(self) -> set[str]:
         """The keys of the cells this build hides (to remember for the next one)."""
