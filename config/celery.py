@@ -67,6 +67,13 @@ app.conf.beat_schedule = {
         "task": "funding.tasks.emit_overdue_visits",
         "schedule": crontab(hour=6, minute=10),
     },
+    # reports: each partner's publication of its latest complete period, computed into the
+    # shared cache when the records changed or a period closed (a hit computes nothing), so a
+    # partner's first dashboard load does not compute it (reports.disclosure.dashboard)
+    "reports-warm-partner-publications": {
+        "task": "reports.tasks.warm_partner_publications",
+        "schedule": crontab(minute="*/4"),
+    },
     "reports-rebuild-facts-if-missed": {
         "task": "reports.tasks.rebuild_facts_if_missed",
         "schedule": crontab(minute=50),

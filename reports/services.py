@@ -31,8 +31,10 @@ from core.roles import Role, has_role
 from core.tasks import enqueue as send_task
 from reports.access import can_request_report, can_sign_off
 from reports.disclosure import calendar
+from reports.disclosure.dashboard import warm_publications
 from reports.disclosure.partners import check_period, publication_for
 from reports.generators import reports
+from reports.indicators.sources import shared_subresults
 from reports.models import ReportRun
 from reports.rendering import jsonable, render
 from reports.webhooks import report_run_emit
@@ -55,6 +57,12 @@ def build_report_bytes(
         return render(data, fmt)
 
 
+def partner_publications_warm() -> int:
+    """Each partner's publication of its latest complete period, computed into the cache if
+    missing (``reports.disclosure.dashboard.warm_publications``); how many were computed."""
+    return warm_publications()
+
+
 def build_report_data(*, code: str, start, end, lang: str | None = None, partner: str | None = None):
     """Build one report's data (its only partner by default, in its default language)."""
     generator = reports[code]
@@ -62,12 +70,13 @@ def build_report_data(*, code: str, start, end, lang: str | None = None, partner
         partner = generator.audience[0]
     lang = lang or generator.default_language
     source = None
-    if not generator.internal:
-        # Every partner figure comes from the partner's whole publication (its dashboard,
-        # home panel and every report meant for it), protected as one linked set.
-        source = publication_for(PartnerOrganisation.objects.get(code=partner), start, end)
-    with translation.override(lang):
-        return generator.build(start, end, partner=partner, lang=lang, source=source)
+    with shared_subresults():  # what many figures share is computed once for the whole build
+        if not generator.internal:
+            # Every partner figure comes from the partner's whole publication (its dashboard,
+            # home panel and every report meant for it), protected as one linked set.
+            source = publication_for(PartnerOrganisation.objects.get(code=partner), start, end)
+        with translation.override(lang):
+            return generator.build(start, end, partner=partner, lang=lang, source=source)
 
 
 @transaction.atomic

@@ -43,6 +43,14 @@ def notify_partner_officers(run_id: int) -> int:
     return services.report_run_notify(run_id=run_id)
 
 
+@shared_task(name="reports.tasks.warm_partner_publications")
+def warm_partner_publications() -> int:
+    """Every few minutes: each partner's publication of its latest complete period, computed
+    if the cache lacks it (the records changed, a period closed, the cache was emptied), so
+    the partner's first dashboard load reads it (idempotent: a hit computes nothing)."""
+    return services.partner_publications_warm()
+
+
 @shared_task(name="reports.tasks.build_facts")
 def build_facts() -> bool:
     """Build the dashboard's facts if they never were (idempotent: a no-op once built)."""

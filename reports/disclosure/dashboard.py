@@ -3,19 +3,74 @@
 A partner chooses one complete period of its calendar and at most one filter (an office, a
 region, a sex or a nationality): the figures of every such view were protected together
 (``reports.disclosure.space``), so no two views can be subtracted to uncover a hidden cell.
+The publication itself is cached per data version (``cached_publication``) and warmed by
+beat (``warm_publications``).
 """
 
 from __future__ import annotations
 
+import hashlib
+
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from core.models import PartnerOrganisation
 from reports import caching
 from reports.disclosure import calendar
-from reports.disclosure.partners import publication_for
+from reports.disclosure.partners import check_period, publication_for
+from reports.disclosure.publication import Publication
 from reports.disclosure.space import DONOR_FUNNEL, FUNNEL, PARTNER_FILTERS, REGION_COLUMNS
 from reports.generators import dimension_labels
 from reports.indicators import HEADLINE, SURVIVAL_MONTHS, UNKNOWN, registry
+from reports.models import DisclosureMemory
+
+
+def _publication_key(partner: PartnerOrganisation, start, end, remembered) -> str:
+    digest = hashlib.sha256("\n".join(sorted(remembered)).encode()).hexdigest()[:16]
+    scope = {"partner": partner.code, "remembered": digest}
+    return caching.cache_key("partner-publication", scope=scope, start=start, end=end, lang="-")
+
+
+def cached_publication(partner: PartnerOrganisation, start, end, *, warm: bool = False) -> Publication:
+    """The partner's publication for one period (``publication_for``), kept in the shared
+    cache under the data version and the cells the partner's earlier builds hid: a
+    publication is a function of the records and of that memory, so a hit is the publication
+    a build would give now. It serves every language, the dashboard and the home panel alike
+    (each first load computed it again before). ``warm``: compute it if missing, return it.
+    Reports never read it (they compute from the records: ``services.build_report_data``)."""
+    check_period(partner, start, end)
+    remembered = _remembered(partner, start, end)
+    key = _publication_key(partner, start, end, remembered)
+    publication = cache.get(key)
+    if publication is None:
+        publication = publication_for(partner, start, end)
+        cache.set(key, publication, caching.TTL)
+        # The build may have added its hidden cells to the memory: the same publication is
+        # what a build with the new memory gives (every cell it hides is then forced).
+        after = _remembered(partner, start, end)
+        if after != remembered:
+            cache.set(_publication_key(partner, start, end, after), publication, caching.TTL)
+    return publication
+
+
+def _remembered(partner, start, end) -> set[str]:
+    memory = DisclosureMemory.objects.filter(partner=partner, period_start=start, period_end=end).first()
+    return set(memory.hidden) if memory else set()
+
+
+def warm_publications() -> int:
+    """Compute, if missing from the cache, the publication of every partner organisation
+    for its latest complete period (the period its dashboard and home panel open on), so a
+    partner's first load after a change of the records or the close of a period reads it
+    from the cache (beat, ``reports.tasks.warm_partner_publications``). How many it computed."""
+    computed = 0
+    for partner in PartnerOrganisation.objects.order_by("code"):
+        period = calendar.latest_complete(calendar.granularity_of(partner.code))
+        key = _publication_key(partner, period.start, period.end, _remembered(partner, period.start, period.end))
+        if cache.get(key) is None:
+            cached_publication(partner, period.start, period.end)
+            computed += 1
+    return computed
 
 
 def partner_dashboard(*, partner: PartnerOrganisation, period: calendar.Period) -> dict:
@@ -27,14 +82,15 @@ def partner_dashboard(*, partner: PartnerOrganisation, period: calendar.Period) 
 
 
 def _all_views(partner, period) -> dict:
-    pub = publication_for(partner, period.start, period.end)
+    pub = cached_publication(partner, period.start, period.end)
     donor = partner.kind == PartnerOrganisation.Kind.DONOR
     choices = _choices(pub, DONOR_FUNNEL if donor else FUNNEL)
-    views = {"": _view(pub, donor, None)}
+    memo: dict = {}
+    views = {"": _view(pub, donor, None, memo)}
     for _heading, options in choices:
         for value, _label in options:
             dim, key = value.split(":", 1)
-            views[value] = _view(pub, donor, (dim, key))
+            views[value] = _view(pub, donor, (dim, key), memo)
     return {"choices": choices, "views": views}
 
 
@@ -49,7 +105,17 @@ def _value(pub, code: str, choice):
     return pub.margin(code, dim).get(value, 0)
 
 
-def _view(pub, donor: bool, choice) -> dict:
+def _labels(memo: dict, dim: str, keys) -> dict:
+    """A dimension's labels, read once per set of keys for all the views of one dashboard
+    (every view shows the same few donors) instead of once per view."""
+    key = (dim, tuple(keys))
+    if key not in memo:
+        memo[key] = dimension_labels(dim, keys, _lang())
+    return memo[key]
+
+
+def _view(pub, donor: bool, choice, memo: dict | None = None) -> dict:
+    memo = {} if memo is None else memo
     dim = choice[0] if choice else None
     funnel = [
         {"code": code, "label": registry[code].label(_lang()), "value": _value(pub, code, choice)}
@@ -66,7 +132,7 @@ def _view(pub, donor: bool, choice) -> dict:
     wanted = None if choice is None else str(choice[1])
     quarters = sorted({q for (_d, q, k) in money if k == wanted})
     donors = sorted({d for (d, _q, k) in money if k == wanted})
-    acronyms = dimension_labels("donor", donors, _lang())
+    acronyms = _labels(memo, "donor", donors)
     series = [{"donor": acronyms[d], "values": [money.get((d, q, wanted), 0) for q in quarters]} for d in donors]
     regions = None
     if choice is None and not donor:
@@ -108,7 +174,7 @@ def partner_headline(partner: PartnerOrganisation) -> dict:
     key = caching.cache_key("partner-headline", scope={"partner": partner.code}, start=period.start, end=period.end)
 
     def compute():
-        pub = publication_for(partner, period.start, period.end)
+        pub = cached_publication(partner, period.start, period.end)
         donor = partner.kind == PartnerOrganisation.Kind.DONOR
         return [
             {"label": registry[c].label(_lang()), "value": pub.total(c)}

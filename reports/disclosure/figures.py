@@ -12,12 +12,17 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import TruncQuarter
 
-from core.models import City
+from core.models import City, Office, Region
+from projects.models import BusinessProject, ProjectMember
+from refugees.models import Refugee
 from reports.indicators import UNKNOWN, amount_by_agreement, registry
 from reports.indicators.money import _allocations, _signed
+from reports.indicators.queries import by_dimension
+from reports.indicators.sources import materialised
 from reports.indicators.visits import latest_visits
 
 SEXES = ("F", "M")
@@ -89,7 +94,10 @@ class ExactFigures:
 
         def compute():
             filters = {k: v for k, v in self.filters.items() if k != "donor"}
-            qs, dims, _prefix = _allocations(self.start, self.end, filters)
+            shared = None if filters else self._period_ledger()
+            if shared is not None:
+                return _money_from_ledger(shared, dim)
+            qs, dims, prefix = _allocations(self.start, self.end, filters)
             if self.filters.get("donor"):
                 qs = qs.filter(agreement__donor__code=self.filters["donor"])
             keys = ["_q", "agreement__donor__code"]
@@ -97,7 +105,8 @@ class ExactFigures:
             if dim is not None:
                 if dim == "age":
                     raise ValueError("money is not broken down by age")
-                qs = qs.annotate(_d=dims[dim])
+                qs, key = by_dimension(qs, dims, dim, prefix)
+                qs = qs.annotate(_d=key)
                 keys.append("_d")
             rows = (
                 qs.values(*keys)
@@ -113,6 +122,21 @@ class ExactFigures:
             return out
 
         return self._get(("money", dim), compute)
+
+    def _period_ledger(self):
+        """Inside ``shared_subresults()``: the period's approved allocations summed per
+        project, quarter and donor, in one pass over the ledger kept for the build (the
+        money of every slice is then read from it); None outside."""
+        qs, _dims, _prefix = _allocations(self.start, self.end, {})
+        if self.filters.get("donor"):
+            qs = qs.filter(agreement__donor__code=self.filters["donor"])
+        qs = (
+            qs.annotate(_q=TruncQuarter("disbursement__date"))
+            .values("disbursement__grant__project", "_q", "agreement__donor__code")
+            .annotate(mad=_signed("amount_mad"))
+            .order_by()
+        )
+        return materialised(("period_ledger", self.start, self.end, self.filters.get("donor")), qs, unique=3)
 
     def agreements(self) -> list[dict]:
         def compute():
@@ -138,6 +162,60 @@ class ExactFigures:
             raise ValueError(f"{code} is not an amount or an average")
 
         return self._get(("units", code), compute)
+
+
+# A slice of money read from the period's ledger: the project's column (its office,
+# region, city) or its lead member's (at most one per project), as in ``project_dims``.
+_LEDGER_SLICES = {
+    "office": ("o.code", "LEFT JOIN {office} o ON o.id = p.office_id"),
+    "region": ("g.code", "LEFT JOIN {region} g ON g.id = p.region_id"),
+    "city": ("c.slug", "LEFT JOIN {city} c ON c.id = p.city_id"),
+    **{
+        attr: (
+            f"r.{attr}",
+            "LEFT JOIN {member} m ON m.project_id = p.id AND m.is_lead LEFT JOIN {refugee} r ON r.id = m.refugee_id",
+        )
+        for attr in ("sex", "nationality", "legal_status")
+    },
+}
+
+
+def _money_from_ledger(shared, dim: str | None) -> dict:
+    """``ExactFigures.money(dim)`` from the period's ledger (``_period_ledger``): the same
+    sums and the same distinct projects per donor, quarter and slice."""
+    if dim == "age":
+        raise ValueError("money is not broken down by age")
+    name, (project, quarter, donor, mad) = shared
+    tables = {
+        "office": Office._meta.db_table,
+        "region": Region._meta.db_table,
+        "city": City._meta.db_table,
+        "member": ProjectMember._meta.db_table,
+        "refugee": Refugee._meta.db_table,
+        "project": BusinessProject._meta.db_table,
+    }
+    slice_sql, joins = ("NULL", "") if dim is None else _LEDGER_SLICES[dim]
+    sql = (
+        f"SELECT l.{quarter}, l.{donor}, {slice_sql}, SUM(l.{mad}), COUNT(DISTINCT l.{project}) "  # noqa: S608
+        f"FROM {name} l JOIN {{project}} p ON p.id = l.{project} {joins} GROUP BY 1, 2, 3"
+    ).format(**tables)
+    out = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        for q, donor_code, k, total, n in cursor.fetchall():
+            day = q if isinstance(q, datetime.date) else datetime.date.fromisoformat(str(q)[:10])
+            if isinstance(day, datetime.datetime):
+                day = day.date()
+            key = (donor_code, quarter_label(day), str(k or UNKNOWN) if dim else None)
+            before, count = out.get(key, (Decimal(0), 0))
+            out[key] = (before + _decimal(total), count + n)
+    return out
+
+
+def _decimal(value) -> Decimal:
+    if value is None:
+        return Decimal(0)
+    return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(Decimal("0.01"))
 
 
 def _projects_per_agreement(start, end, filters) -> dict[str, int]:

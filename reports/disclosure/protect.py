@@ -82,9 +82,10 @@ def protect(problem: Problem) -> Protection:
             return None
         return min(shown, key=lambda c: (values[c] == 0, c in parents, abs(values[c]), repr(c)))
 
+    solved: dict = {}  # the groups' bounds, kept across the rounds (see ``bounds``)
     for _round in range(len(values) + 2):
         _close_lonely(lines, hidden, choose)
-        failing = _audit(values, lines, by_cell, hidden, small, problem)
+        failing = _audit(values, lines, by_cell, hidden, small, problem, solved)
         if not failing:
             break
         for cell in failing:
@@ -114,10 +115,17 @@ def _close_lonely(lines, hidden: set, choose) -> None:
                     changed = True
 
 
-def bounds(values, lines, hidden: set, small: set, threshold: int, cells: Iterable[Key] | None = None) -> dict:
+def bounds(
+    values, lines, hidden: set, small: set, threshold: int, cells: Iterable[Key] | None = None, *, memo=None
+) -> dict:
     """{cell: (lowest, highest)} an adversary can prove for each hidden cell (``cells``, or
     all), from the lines and the shown values; ``math.inf`` when unbounded. The hidden cells
-    fall into groups linked by the lines; each group is one small linear program."""
+    fall into groups linked by the lines; each group is one small linear program.
+
+    ``memo`` (a dict kept across the rounds of one ``protect``, whose values and lines do
+    not change): a group's bounds depend only on its hidden cells and which of them are
+    "<5" (its lines are the lines through them), so a group a round left as it was is not
+    solved again. The same programs give the same answers: the hidden cells do not change."""
     wanted = set(cells) if cells is not None else set(hidden)
     parent: dict = {c: c for c in hidden}
 
@@ -142,8 +150,15 @@ def bounds(values, lines, hidden: set, small: set, threshold: int, cells: Iterab
     out = {}
     for key, members in groups.items():
         targets = [c for c in members if c in wanted]
-        if targets:
+        if not targets:
+            continue
+        if memo is None or cells is not None:
             out.update(_group_bounds(values, by_group_lines.get(key, []), members, small, threshold, targets))
+            continue
+        group = (frozenset(members), frozenset(c for c in members if c in small))
+        if group not in memo:
+            memo[group] = _group_bounds(values, by_group_lines.get(key, []), members, small, threshold, targets)
+        out.update(memo[group])
     return out
 
 
@@ -192,10 +207,10 @@ def protected_enough(value, low: float, high: float, *, amounts: bool) -> bool:
     return math.floor(high + _EPS) - math.ceil(low - _EPS) >= 1
 
 
-def _audit(values, lines, by_cell, hidden: set, small: set, problem: Problem) -> list[Key]:
+def _audit(values, lines, by_cell, hidden: set, small: set, problem: Problem, memo=None) -> list[Key]:
     """The hidden cells whose range is too narrow, in a stable order."""
     linked = [line for line in lines if any(c in hidden for c in (line[0], *line[1]))]
-    ranges = bounds(values, linked, hidden, small, problem.threshold)
+    ranges = bounds(values, linked, hidden, small, problem.threshold, memo=memo)
     return [
         cell
         for cell in sorted(hidden, key=repr)

@@ -22,6 +22,7 @@ from decimal import Decimal
 from reports.disclosure.figures import MONEY, SEXES, ExactFigures, cities_by_region
 from reports.disclosure.protect import Problem, Protection, protect
 from reports.indicators import UNKNOWN, registry
+from reports.indicators.sources import shared_subresults
 from reports.suppression import HIDDEN, threshold
 
 
@@ -89,8 +90,12 @@ class Publication:
         self.exact = ExactFigures(start, end, filters)
         self.filters = self.exact.filters
         self._remembered = remembered or set()
-        self._counts = self._protect_counts()
-        self._amounts = self._protect_amounts()
+        with shared_subresults():
+            self._counts = self._protect_counts()
+            self._amounts = self._protect_amounts()
+            for months, dim in sorted(self.space.rates, key=repr):
+                if dim is None:  # computed now, with the rest: a cached publication runs no query
+                    self.exact.rate(months)
 
     def hidden_keys(self) -> set[str]:
         """The keys of the cells this build hides (to remember for the next one)."""

@@ -17,6 +17,7 @@ from reports.generators.labels import LANGS, t
 from reports.generators.tables import _plain, _unit, figures_table
 from reports.indicators import HEADLINE, registry
 from reports.indicators.framework import Registry
+from reports.indicators.sources import shared_subresults
 
 
 class ReportGenerator:
@@ -57,8 +58,9 @@ class ReportGenerator:
                 source = ExactFigures(start, end, filters)
             else:
                 source = Publication(report_space(self, partner, start, end), start, end, filters)
-        figures = {code: source.total(code) for code in self.indicators}
-        tables = self.tables(start, end, partner, lang, figures, source)
+        with shared_subresults():  # the financed projects and latest visits once per build
+            figures = {code: source.total(code) for code in self.indicators}
+            tables = self.tables(start, end, partner, lang, figures, source)
         title = t(self.title, lang)
         if partner and self.per_partner:
             title = f"{title}: {PartnerOrganisation.objects.get(code=partner).acronym}"

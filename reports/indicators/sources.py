@@ -5,12 +5,15 @@ are read from. Reports read the records; the dashboard, while the facts are curr
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.transaction import TransactionManagementError
 
 from funding.models import Disbursement, Grant
 from projects.models import BusinessProject
@@ -36,6 +39,114 @@ def using_project_facts() -> bool:
     return _use_project_facts.get()
 
 
+# Shared sub-results ------------------------------------------------------------------------
+
+_shared: ContextVar[dict | None] = ContextVar("reports_shared_subresults", default=None)
+_names = itertools.count(1)
+
+
+@contextmanager
+def shared_subresults() -> Iterator[None]:
+    """Within this block (one report build, one publication), a sub-result many figures
+    share is computed from the records once, into a temporary table of the connection, and
+    read from there by every figure of the block: the projects financed in a period (one
+    grouped pass over the ledger instead of one per figure), and the latest visit of each
+    of them (``reports.indicators.visits.latest_visits``). The table holds the rows the same
+    statement would have given: the figures do not change, only how often the ledger is read.
+    The tables are dropped on the way out. Nested blocks share the outermost one's tables.
+    Not used inside ``from_project_facts()`` (the dashboard reads the facts instead)."""
+    if _shared.get() is not None:
+        yield
+        return
+    tables: dict = {}
+    token = _shared.set(tables)
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+        _drop(name for name, _col in tables.values())
+
+
+@contextmanager
+def each_figure_on_its_own() -> Iterator[None]:
+    """Within this block ``shared_subresults()`` shares nothing: every figure runs its own
+    statements over the records (the portable path the shared one is tested against)."""
+    token = _shared.set(False)
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def sharing() -> bool:
+    """True inside ``shared_subresults()`` (and not inside ``from_project_facts()``)."""
+    return bool(_shared.get() is not None and _shared.get() is not False) and not using_project_facts()
+
+
+def _drop(names) -> None:
+    for name in names:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        except (DatabaseError, TransactionManagementError):
+            # A failed transaction rolls the table back with it (it was made in it) or the
+            # session's end drops it: a temporary table is never seen by another connection.
+            pass
+
+
+def materialised(key: tuple, queryset: QuerySet, *, unique: int = 1) -> tuple[str, list[str]] | None:
+    """Inside ``shared_subresults()``: ``queryset``'s rows, kept once per ``key`` in a
+    temporary table, unique on its first ``unique`` columns: (table, quoted column names).
+    None outside."""
+    if not sharing():
+        return None
+    tables = _shared.get()
+    if key not in tables:
+        name = f"reports_shared_{next(_names)}"
+        sql, params = queryset.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {sql}", params)
+            cursor.execute(f"SELECT * FROM {name} WHERE 1 = 0")  # noqa: S608 (a name made here)
+            cols = [connection.ops.quote_name(d[0]) for d in cursor.description]
+            cursor.execute(f"CREATE UNIQUE INDEX {name}_key ON {name} ({', '.join(cols[:unique])})")
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {name}")  # autovacuum never sees a temporary table
+        tables[key] = (name, cols)
+    return tables[key]
+
+
+def shared(key: tuple, queryset: QuerySet, column: str) -> RawSQL | None:
+    """Inside ``shared_subresults()``: the ``column`` of ``queryset``'s rows (distinct),
+    kept once per ``key``, as a subquery for ``__in``; None outside."""
+    kept = materialised(key, queryset.values(column))
+    if kept is None:
+        return None
+    name, cols = kept
+    return RawSQL(f"SELECT {cols[0]} FROM {name}", [])  # noqa: S608, S611 (names made here, no input)
+
+
+def _shared_first_standing(kind: str, start, end, as_of) -> RawSQL | None:
+    """Inside ``shared_subresults()``: the projects of ``_first_standing(kind, start, end,
+    as_of)`` read from one table per ``as_of`` holding every project's first standing
+    payment of each kind (one grouped pass over the ledger serves the period, the survival
+    cut-offs and the reinforcements alike)."""
+    firsts = (
+        _standing_payments(None, as_of).values("grant__project", "grant__kind").annotate(first=Min("date")).order_by()
+    )
+    kept = materialised(("first_standing", as_of), firsts, unique=2)
+    if kept is None:
+        return None
+    name, (project, kind_col, first) = kept
+    where, params = [f"{kind_col} = %s"], [kind]
+    if start is not None:
+        where.append(f"{first} >= %s")
+        params.append(connection.ops.adapt_datefield_value(start))
+    if end is not None:
+        where.append(f"{first} <= %s")
+        params.append(connection.ops.adapt_datefield_value(end))
+    return RawSQL(f"SELECT {project} FROM {name} WHERE {' AND '.join(where)}", params)  # noqa: S608, S611
+
+
 @contextmanager
 def without_parallel_workers() -> Iterator[None]:
     """Within this block PostgreSQL plans every query for one process (no Gather)."""
@@ -53,8 +164,8 @@ def without_parallel_workers() -> Iterator[None]:
         cursor.execute("SELECT set_config(%s, %s, true)", [setting, before])
 
 
-def _standing_payments(kind: str, as_of) -> QuerySet:
-    """The approved payments of ``kind`` grants that still stand at ``as_of``: not fully
+def _standing_payments(kind: str | None, as_of) -> QuerySet:
+    """The approved payments of ``kind`` grants (None: of every kind) that still stand at ``as_of``: not fully
     reversed by an approved reversal dated on or before it (None: by any). A payment has
     at most one live reversal (``disbursement_one_live_reversal``), so a semi-join."""
     reversed_by = Disbursement.objects.filter(
@@ -62,9 +173,10 @@ def _standing_payments(kind: str, as_of) -> QuerySet:
     ).filter(amount__gte=OuterRef("amount"))
     if as_of is not None:
         reversed_by = reversed_by.filter(date__lte=as_of)
-    return Disbursement.objects.filter(
-        grant__kind=kind, kind=Disbursement.Kind.PAYMENT, status=Disbursement.Status.APPROVED
-    ).exclude(Exists(reversed_by))
+    payments = Disbursement.objects.filter(kind=Disbursement.Kind.PAYMENT, status=Disbursement.Status.APPROVED)
+    if kind is not None:
+        payments = payments.filter(grant__kind=kind)
+    return payments.exclude(Exists(reversed_by))
 
 
 def _facts_columns(kind: str) -> tuple[str, str]:
@@ -114,7 +226,9 @@ def first_paid_between(kind: str, start=None, end=None, *, as_of=None) -> QueryS
     financed in it (reversed after the end, it is). One grouped pass over the ledger."""
     if using_project_facts():
         return ProjectFacts.objects.filter(financed_facts_q(kind, start, end, as_of=as_of)).values("project")
-    return _first_standing(kind, start, end, end if as_of is None else as_of)
+    as_of = end if as_of is None else as_of
+    kept = _shared_first_standing(kind, start, end, as_of)
+    return _first_standing(kind, start, end, as_of) if kept is None else kept
 
 
 def financed_projects(start, end, kind: str = Grant.Kind.STARTUP, *, as_of=None) -> QuerySet:

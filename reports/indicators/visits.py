@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from funding.models import BusinessStatus, FollowUpVisit, Grant
 from reports.indicators.framework import JOBS, SURVIVAL_MONTHS, UNKNOWN, ZERO
-from reports.indicators.queries import apply_filters, grouped, lead_value, project_dims
-from reports.indicators.sources import financed_facts_q, first_paid_between, using_project_facts
+from reports.indicators.queries import apply_filters, by_dimension, grouped, project_dims
+from reports.indicators.sources import financed_facts_q, first_paid_between, shared, using_project_facts
 from reports.models import ProjectFacts
 
 
@@ -26,6 +26,9 @@ def latest_visits(start, end, filters) -> tuple[QuerySet, dict]:
     qs = FollowUpVisit.objects.filter(
         status="done", done_on__lte=end, project__in=first_paid_between(Grant.Kind.STARTUP, start, end)
     ).exclude(Exists(later))
+    kept = shared(("latest_visits", start, end), qs, "pk")  # once per build: see shared_subresults
+    if kept is not None:
+        qs = FollowUpVisit.objects.filter(pk__in=kept)
     prefix = "project__"
     dims = project_dims(end, prefix)
     return apply_filters(qs, dims, filters, donor_prefix=prefix, needs_lead_dob=prefix), dims
@@ -61,6 +64,9 @@ def _survival_base(months: int, end, filters):
     visits = FollowUpVisit.objects.filter(
         project__in=projects, status="done", months_after_funding=months, done_on__lte=end
     )
+    kept = shared(("survival_visits", months, end), visits, "pk")  # once per build
+    if kept is not None:
+        visits = FollowUpVisit.objects.filter(pk__in=kept)
     prefix = "project__"
     dims = project_dims(end, prefix)
     return apply_filters(visits, dims, filters, donor_prefix=prefix, needs_lead_dob=prefix), dims
@@ -97,9 +103,8 @@ def _survival_rate(months: int):
         if by is None:
             agg = qs.aggregate(ok=measure_ok, n=Count("project", distinct=True))
             return _rate(agg["ok"], agg["n"])
-        if by == "age":
-            qs = qs.annotate(_lead_dob=lead_value("project__", "date_of_birth"))
-        rows = qs.annotate(_key=dims[by]).values("_key").annotate(ok=measure_ok, n=Count("project", distinct=True))
+        qs, key = by_dimension(qs, dims, by, "project__")
+        rows = qs.annotate(_key=key).values("_key").annotate(ok=measure_ok, n=Count("project", distinct=True))
         return {str(r["_key"] or UNKNOWN): _rate(r["ok"], r["n"]) for r in rows}
 
     return compute
