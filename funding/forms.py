@@ -8,6 +8,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.files import validate_document, validate_image
+from core.forms import LengthChecked
 from core.money import MoneyFormField, localize_money
 from funding.models import (
     ActionPoint,
@@ -42,7 +43,7 @@ def money_field(label, *, required=True, min_value=Decimal("0.01")) -> forms.Dec
     )
 
 
-class GrantForm(forms.Form):
+class GrantForm(LengthChecked, forms.Form):
     project = forms.ModelChoiceField(label=_("Project"), queryset=BusinessProject.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=Grant.Kind.choices)
     amount = money_field(_("Amount (MAD)"))
@@ -56,12 +57,12 @@ class GrantForm(forms.Form):
         )
 
 
-class ShareForm(forms.Form):
+class ShareForm(LengthChecked, forms.Form):
     agreement = forms.ModelChoiceField(label=_("Agreement"), queryset=FundingAgreement.objects.select_related("donor"))
     amount = money_field(_("Share (MAD)"))
 
 
-class TrancheForm(forms.Form):
+class TrancheForm(LengthChecked, forms.Form):
     amount = money_field(_("Amount (MAD)"))
     planned_date = forms.DateField(label=_("Planned date"), widget=DATE)
     # The initial value matters: a blank extra row still posts its select's "none", and
@@ -75,7 +76,7 @@ ShareFormSet = forms.formset_factory(ShareForm, extra=2, min_num=1, validate_min
 TrancheFormSet = forms.formset_factory(TrancheForm, extra=3, min_num=1, validate_min=True)
 
 
-class IdempotentForm(forms.Form):
+class IdempotentForm(LengthChecked, forms.Form):
     """Carries a key made when the form is rendered: posting it twice records one entry."""
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -114,7 +115,7 @@ class ReversalForm(IdempotentForm):
     reference = forms.CharField(label=_("Reason"), max_length=100)
 
 
-class RejectForm(forms.Form):
+class RejectForm(LengthChecked, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=500,
@@ -140,7 +141,7 @@ class MultipleImageField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(LengthChecked, forms.ModelForm):
     done_on = forms.DateField(label=_("Visit date"), widget=DATE)
     mode = forms.ChoiceField(label=_("Mode"), choices=FollowUpVisit.Mode.choices, widget=forms.RadioSelect)
     business_status = forms.ChoiceField(label=_("Business status"), choices=BusinessStatus.choices)
@@ -187,7 +188,7 @@ class VisitForm(forms.ModelForm):
         return {f: self.cleaned_data.get(f) for f in fields}
 
 
-class ActionPointForm(forms.ModelForm):
+class ActionPointForm(LengthChecked, forms.ModelForm):
     class Meta:
         model = ActionPoint
         fields = ["description", "owner", "due_date", "done"]

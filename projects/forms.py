@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.files import validate_document
-from core.forms import check_programme_date
+from core.forms import LengthChecked, check_programme_date
 from core.models import User
 from core.money import MoneyFormField
 from core.roles import Role
@@ -44,7 +44,7 @@ class OfficeOfTheUserMixin:
             self.add_error(None, _("You have no office: ask an administrator."))
 
 
-class SessionForm(OfficeOfTheUserMixin, forms.ModelForm):
+class SessionForm(OfficeOfTheUserMixin, LengthChecked, forms.ModelForm):
     class Meta:
         model = Session
         fields = [
@@ -80,7 +80,7 @@ class SessionForm(OfficeOfTheUserMixin, forms.ModelForm):
         return data
 
 
-class ProjectForm(OfficeOfTheUserMixin, forms.ModelForm):
+class ProjectForm(OfficeOfTheUserMixin, LengthChecked, forms.ModelForm):
     class Meta:
         model = BusinessProject
         fields = ["title", "activity", "sector", "legal_form", "city", "office", "own_contribution"]
@@ -121,7 +121,7 @@ class _PickedInput(forms.HiddenInput):
         return values[-1] if values else None
 
 
-class MemberForm(forms.Form):
+class MemberForm(LengthChecked, forms.Form):
     """A member, picked from the name search (``refugee``, the picker's button) or typed by
     UNHCR number."""
 
@@ -174,7 +174,7 @@ class MemberForm(forms.Form):
         return cleaned
 
 
-class BudgetLineForm(forms.ModelForm):
+class BudgetLineForm(LengthChecked, forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = ["category", "description", "quantity", "unit_cost"]
@@ -198,7 +198,7 @@ class BudgetLineForm(forms.ModelForm):
         return data
 
 
-class StudyForm(forms.ModelForm):
+class StudyForm(LengthChecked, forms.ModelForm):
     class Meta:
         model = FeasibilityStudy
         fields = [
@@ -220,7 +220,7 @@ class StudyForm(forms.ModelForm):
             self.fields[name].validators += [MinValueValidator(Decimal(0)), MaxValueValidator(MAX_UNIT_COST)]
 
 
-class CooperativeForm(forms.ModelForm):
+class CooperativeForm(LengthChecked, forms.ModelForm):
     class Meta:
         model = Cooperative
         fields = [
@@ -246,7 +246,7 @@ class CooperativeForm(forms.ModelForm):
         return data
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(LengthChecked, forms.Form):
     """Confirms a move; ``expected`` is the status the user saw (a stale page is refused)."""
 
     expected = forms.ChoiceField(choices=ProjectStatus.choices, widget=forms.HiddenInput)
@@ -264,7 +264,7 @@ def committee_members():
     return User.objects.filter(groups__name=Role.COMMITTEE_MEMBER, is_active=True).order_by("last_name", "username")
 
 
-class SittingForm(forms.ModelForm):
+class SittingForm(LengthChecked, forms.ModelForm):
     class Meta:
         model = CommitteeSitting
         fields = ["date", "location", "quorum", "chair", "members"]
@@ -289,7 +289,7 @@ class SittingForm(forms.ModelForm):
         return data
 
 
-class AgendaAddForm(forms.Form):
+class AgendaAddForm(LengthChecked, forms.Form):
     project = forms.ModelChoiceField(label=_("Project"), queryset=BusinessProject.objects.none())
 
     def __init__(self, *args, projects, **kwargs):
@@ -297,7 +297,7 @@ class AgendaAddForm(forms.Form):
         self.fields["project"].queryset = projects.filter(status=ProjectStatus.SUBMITTED).order_by("reference")
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(LengthChecked, forms.Form):
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
@@ -316,11 +316,11 @@ class ScoreForm(forms.Form):
         return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.criteria}
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(LengthChecked, forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(LengthChecked, forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=CommitteeDecision.Decision.choices)
     approved_amount = MoneyFormField(
         label=_("Approved amount (MAD)"), required=False, max_digits=14, decimal_places=2, min_value=Decimal("0.01")
