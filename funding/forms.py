@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.files import validate_document, validate_image
 from core.forms import LengthChecked
 from core.money import MoneyFormField, localize_money
+from funding.access import can_choose_agreement
 from funding.models import (
     ActionPoint,
     BusinessStatus,
@@ -95,9 +96,28 @@ class DisbursementForm(IdempotentForm):
     supplier = forms.CharField(label=_("Supplier"), max_length=200, required=False)
     reference = forms.CharField(label=_("Reference (transfer or receipt number)"), max_length=100, required=False)
     receipt = forms.FileField(label=_("Receipt (PDF or image)"), required=False, validators=[validate_document])
+    paid_from = forms.ModelChoiceField(
+        label=_("Paid from"),
+        queryset=FundingAgreement.objects.none(),
+        required=False,
+        empty_label=_("Automatic split across the grant's agreements (default)"),
+    )
 
-    def __init__(self, *args, grant: Grant, **kwargs):
+    def __init__(self, *args, grant: Grant, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.split = [(s.agreement, s.amount) for s in grant.funding.select_related("agreement").order_by("agreement")]
+        if user is not None and can_choose_agreement(user):
+            # The automatic split stays the default; a manager may charge the whole payment
+            # to one of the grant's agreements (checked by the service: room, period, rate).
+            self.fields["paid_from"].queryset = FundingAgreement.objects.filter(commitments__grant=grant).order_by("pk")
+            self.fields["paid_from"].label_from_instance = lambda a: f"{a.reference} · {a.title} ({a.currency})"
+            self.fields["paid_from"].help_text = _(
+                "By default the payment is split across the grant's agreements in proportion to their shares. "
+                "Choose one agreement to charge the whole payment to it: it needs enough room in its share and "
+                "in its own amount, and the payment date within its period."
+            )
+        else:
+            del self.fields["paid_from"]
         self.fields["tranche"].queryset = grant.tranches.all()
         self.fields["tranche"].label_from_instance = lambda t: (
             _("Tranche %(number)s · %(amount)s MAD")
