@@ -159,7 +159,7 @@ def test_an_agreement_without_room_in_its_share_is_refused(two_share_grant, mana
 
 def test_pending_payments_from_the_same_agreement_count(two_share_grant, manager, japan):
     _record(two_share_grant, manager, amount="7000.00", paid_from=japan)
-    with pytest.raises(ValidationError, match="3,000.00 MAD left"):
+    with pytest.raises(ValidationError, match=r"3,000\.00 MAD left"):
         _record(two_share_grant, manager, amount="4000.00", paid_from=japan)
 
 
