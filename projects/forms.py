@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from core.files import validate_document
@@ -172,6 +173,45 @@ class MemberForm(LengthChecked, forms.Form):
         else:
             self.refugee = refugee
         return cleaned
+
+
+class MemberSharesForm(LengthChecked, forms.Form):
+    """Every member's share of a draft, edited in place in the members table (one field
+    ``share_<member pk>`` each); the total is checked here and by the service."""
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = members
+        for member in members:
+            name = f"share_{member.pk}"
+            self.fields[name] = forms.DecimalField(
+                label=_("Share (%%) of %(name)s") % {"name": member.refugee.full_name_latin},
+                max_digits=5,
+                decimal_places=2,
+                min_value=Decimal("0.01"),
+                max_value=Decimal(100),
+                initial=member.share_percent,
+                widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "max": "100", "form": "shares-form"}),
+            )
+            member.share_field = name
+
+    def bound_rows(self):
+        """(member, its share field) for the table."""
+        return [(m, self[m.share_field]) for m in self.members]
+
+    def shares(self) -> dict:
+        return {m.pk: self.cleaned_data[m.share_field] for m in self.members}
+
+    def clean(self):
+        data = super().clean()
+        values = [data.get(m.share_field) for m in self.members]
+        if all(v is not None for v in values) and sum(values, Decimal(0)) > 100:
+            self.add_error(
+                None,
+                _("The members' shares would add up to %(total)s %%: together they can have at most 100 %%.")
+                % {"total": formats.number_format(sum(values, Decimal(0)), 2)},
+            )
+        return data
 
 
 class BudgetLineForm(LengthChecked, forms.ModelForm):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", applications.project_detail, name="detail"),
     path("<int:pk>/edit/", applications.project_edit, name="edit"),
     path("<int:pk>/members/", applications.member_add, name="member_add"),
+    path("<int:pk>/members/shares/", applications.member_shares, name="member_shares"),
     path("<int:pk>/members/pick/", applications.member_picker, name="member_picker"),
     path("<int:pk>/members/<int:member_pk>/remove/", applications.member_remove, name="member_remove"),
     path("<int:pk>/budget/", applications.budget_line_add, name="budget_line_add"),

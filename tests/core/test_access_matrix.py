@@ -224,6 +224,7 @@ ACCESS: dict[str, Row] = {
     "projects:detail": AGENDA_PROJECT,
     "projects:edit": case(pk("draft")),
     "projects:member_add": post_only(STAFF, kwargs=pk("draft")),
+    "projects:member_shares": post_only(STAFF, kwargs=pk("draft"), data=lambda w: {f"share_{w.member.pk}": "90"}),
     "projects:member_picker": Row(get=STAFF, post=NOT_ALLOWED, not_found=frozenset({CW2}), kwargs=pk("draft")),
     "projects:member_remove": post_only(STAFF, kwargs=project_and("member", "member_pk")),
     "projects:budget_line_add": post_only(STAFF, kwargs=pk("draft")),

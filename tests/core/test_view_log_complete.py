@@ -96,6 +96,7 @@ SHOWS_NOBODY = {
     "projects:edit",
     "projects:member_add",
     "projects:member_remove",
+    "projects:member_shares",  # a redirect; refused, the project page (logs its members)
     "projects:budget_line_add",
     "projects:budget_line_remove",
     "projects:study_edit",
