@@ -16,11 +16,11 @@ from core.pagination import paginate, querystring_without_page
 from core.storage import serve_private_file
 from projects import access, selectors, services
 from projects.forms import (
-    MemberSharesForm,
     BudgetLineForm,
     CloseForm,
     CooperativeForm,
     MemberForm,
+    MemberSharesForm,
     ProjectForm,
     StudyForm,
     TransitionForm,
