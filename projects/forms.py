@@ -81,6 +81,49 @@ class SessionForm(OfficeOfTheUserMixin, LengthChecked, forms.ModelForm):
         return data
 
 
+class IdsField(forms.Field):
+    """Record ids posted under one name (``present=3&present=7``), as a sorted list."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "invalid": _("This list names someone unknown."),
+        "too_many": _("At most %(max)s people at once."),
+    }
+
+    def __init__(self, *, max_ids: int = 1000, **kwargs):
+        self.max_ids = max_ids
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        if len(values) > self.max_ids:
+            raise forms.ValidationError(self.error_messages["too_many"], code="too_many", params={"max": self.max_ids})
+        ids = set()
+        for v in values:
+            text = str(v).strip()
+            if not text.isdigit() or len(text) > 18:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            ids.add(int(text))
+        return sorted(ids)
+
+
+class AttendanceRegisterForm(LengthChecked, forms.Form):
+    """The session's register: ``shown`` the people the list showed, ``present`` those
+    ticked; the others shown are marked absent."""
+
+    shown = IdsField()
+    present = IdsField(widget=forms.CheckboxSelectMultiple)
+
+    def clean(self):
+        data = super().clean()
+        if "shown" in data and "present" in data and not set(data["present"]) <= set(data["shown"]):
+            self.add_error(None, _("The register changed while you were ticking it: tick it again."))
+        return data
+
+
 class ProjectForm(OfficeOfTheUserMixin, LengthChecked, forms.ModelForm):
     class Meta:
         model = BusinessProject

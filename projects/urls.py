@@ -24,6 +24,7 @@ urlpatterns = [
     path("sessions/new/", sessions.session_create, name="session_create"),
     path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),
     path("sessions/<int:pk>/edit/", sessions.session_edit, name="session_edit"),
+    path("sessions/<int:pk>/attendance/", sessions.attendance_register, name="attendance_register"),
     path("sessions/<int:pk>/attendance/add/", sessions.attendance_add, name="attendance_add"),
     path("sessions/<int:pk>/attendance/remove/", sessions.attendance_remove, name="attendance_remove"),
     path("committee/", committee.sitting_list, name="sitting_list"),

@@ -31,7 +31,13 @@ from projects.services.committee import (
     sitting_close,
     sitting_create,
 )
-from projects.services.sessions import attendance_add, attendance_remove, session_create, session_update
+from projects.services.sessions import (
+    attendance_add,
+    attendance_remove,
+    attendance_set,
+    session_create,
+    session_update,
+)
 from projects.services.workflow import (
     project_approve,
     project_close,
@@ -49,6 +55,7 @@ __all__ = [
     "agenda_add",
     "attendance_add",
     "attendance_remove",
+    "attendance_set",
     "budget_line_add",
     "budget_line_remove",
     "conflict_declare",

@@ -217,6 +217,9 @@ ACCESS: dict[str, Row] = {
     "projects:session_create": Row(get=STAFF, post=STAFF),
     "projects:session_detail": case(pk("session")),
     "projects:session_edit": case(pk("session")),
+    "projects:attendance_register": post_only(
+        STAFF, kwargs=pk("session"), data=lambda w: {"shown": [w.newcomer.pk], "present": [w.newcomer.pk]}
+    ),
     "projects:attendance_add": post_only(STAFF, kwargs=pk("session"), data=lambda w: {"refugee": w.newcomer.pk}),
     "projects:attendance_remove": post_only(STAFF, kwargs=pk("session"), data=lambda w: {"refugee": w.refugee.pk}),
     "projects:list": Row(get=STAFF | COMMITTEE, post=STAFF | COMMITTEE),

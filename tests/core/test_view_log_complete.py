@@ -90,6 +90,7 @@ SHOWS_NOBODY = {
     "projects:session_create",
     "projects:session_edit",
     "projects:attendance_add",
+    "projects:attendance_register",  # a redirect; refused, the session page (logs its register)
     "projects:attendance_remove",
     "projects:list",
     "projects:create",
