@@ -88,14 +88,13 @@ def _profile_form(request: HttpRequest, refugee: Refugee | None) -> HttpResponse
     candidates: list[dict] = []
     if request.method == "POST":
         valid = form.is_valid()
+        cleaned = getattr(form, "cleaned_data", {})  # an empty POST leaves the form unbound
         # The duplicate check runs with the other checks: a form refused for another reason
         # still shows the probable duplicates of the names and birth date it has (the
         # fields that passed), so the user fixes everything in one go.
-        candidates = duplicate_candidates(request.user, data=form.cleaned_data, refugee=refugee)
+        candidates = duplicate_candidates(request.user, data=cleaned, refugee=refugee)
         ids = {c["refugee"].pk for c in candidates}
-        confirmed = form.cleaned_data.get("confirm_different") and ids <= set(
-            form.cleaned_data.get("duplicate_ids", [])
-        )
+        confirmed = cleaned.get("confirm_different") and ids <= set(cleaned.get("duplicate_ids", []))
         if valid and (not candidates or confirmed):
             if refugee is None:
                 refugee = services.refugee_register(
