@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.forms.utils import pretty_name
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +26,64 @@ class LoginForm(AuthenticationForm):
         return super().clean()
 
 
+class TooLongValidator(MaxLengthValidator):
+    """A text longer than its field: refused with the field's name and its limit (Django's
+    own message names neither). A ``MaxLengthValidator``, so code that recognises Django's
+    (the import's fast path) treats it the same."""
+
+    message = _("“%(field)s” is too long: at most %(limit_value)d characters (this one has %(show_value)d).")
+
+    def __init__(self, limit_value: int, *, field_label):
+        super().__init__(limit_value)
+        self.field_label = field_label
+
+    def __call__(self, value):
+        length = self.clean(value)
+        if self.compare(length, self.limit_value):
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={
+                    "field": self.field_label,
+                    "limit_value": self.limit_value,
+                    "show_value": length,
+                    "value": value,
+                },
+            )
+
+    def __eq__(self, other):
+        return super().__eq__(other) and self.field_label == getattr(other, "field_label", None)
+
+
+class LengthChecked:
+    """Every form of Sanad: a value longer than its field is refused with a message naming
+    the field and its limit, never cut. The browser is not asked to cut it either: the
+    ``maxlength`` attribute Django puts on text inputs makes a browser drop what is typed or
+    pasted past the limit without a word, so it is removed and the server says it instead.
+
+    The fields' lengths are read again before each validation (a form may set a field's
+    ``max_length`` after it was built, which Django alone would not enforce);
+    ``tests/core/test_lengths_refused_never_cut.py`` checks every form class has this mixin."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._check_lengths()
+
+    def full_clean(self):
+        self._check_lengths()
+        super().full_clean()
+
+    def _check_lengths(self) -> None:
+        for name, field in self.fields.items():
+            limit = getattr(field, "max_length", None)
+            field.widget.attrs.pop("maxlength", None)
+            if limit is None or isinstance(field, forms.FileField):  # a file's name: Django bounds it
+                continue
+            label = field.label or pretty_name(name)
+            kept = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+            field.validators = [*kept, TooLongValidator(int(limit), field_label=label)]
+
+
 def add_service_errors(form, exc: ValidationError) -> None:
     """Show a service's ``ValidationError`` (a business rule) on ``form``.
 
@@ -42,13 +102,13 @@ def service_error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-class ReminderSettingsForm(forms.ModelForm):
+class ReminderSettingsForm(LengthChecked, forms.ModelForm):
     class Meta:
         model = User
         fields = ["daily_digest", "language"]
 
 
-class IdForm(forms.Form):
+class IdForm(LengthChecked, forms.Form):
     """One record id from a query string or a form (``refugee=42``)."""
 
     id = forms.IntegerField(min_value=1, max_value=2**63 - 1)

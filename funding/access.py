@@ -97,6 +97,12 @@ def can_decide_disbursements(user) -> bool:
     return is_manager(user)
 
 
+def can_choose_agreement(user) -> bool:
+    """Charge a payment to one agreement of its grant instead of the automatic split: a
+    programme manager (the approval stays another manager's: the four eyes)."""
+    return is_manager(user)
+
+
 def can_approve_disbursement(user, entry: Disbursement) -> bool:
     """**The four-eyes rule**: an entry is approved by a programme manager who is not the
     one who recorded it. (The database holds it too: the ``disbursement_four_eyes``
@@ -138,6 +144,10 @@ def require_record_disbursement(user, grant: Grant) -> None:
 
 def require_reverse_disbursement(user, entry: Disbursement) -> None:
     require(can_reverse_disbursement(user, entry), _staff_reason(user))
+
+
+def require_choose_agreement(user) -> None:
+    require(can_choose_agreement(user), _("Only a programme manager can choose the agreement a payment is paid from."))
 
 
 def require_approve_disbursement(user, entry: Disbursement) -> None:

@@ -8,8 +8,9 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.files import validate_document, validate_image
-from core.forms import TypedModelChoiceField
+from core.forms import LengthChecked, TypedModelChoiceField
 from core.money import MoneyFormField, localize_money
+from funding.access import can_choose_agreement
 from funding.models import (
     ActionPoint,
     BusinessStatus,
@@ -43,7 +44,7 @@ def money_field(label, *, required=True, min_value=Decimal("0.01")) -> forms.Dec
     )
 
 
-class GrantForm(forms.Form):
+class GrantForm(LengthChecked, forms.Form):
     # Typed (reference) rather than listed: at scale a <select> of every fundable project
     # made this page 2 MB and 5 s.
     project = TypedModelChoiceField(
@@ -64,12 +65,12 @@ class GrantForm(forms.Form):
         )
 
 
-class ShareForm(forms.Form):
+class ShareForm(LengthChecked, forms.Form):
     agreement = forms.ModelChoiceField(label=_("Agreement"), queryset=FundingAgreement.objects.select_related("donor"))
     amount = money_field(_("Share (MAD)"))
 
 
-class TrancheForm(forms.Form):
+class TrancheForm(LengthChecked, forms.Form):
     amount = money_field(_("Amount (MAD)"))
     planned_date = forms.DateField(label=_("Planned date"), widget=DATE)
     # The initial value matters: a blank extra row still posts its select's "none", and
@@ -83,7 +84,7 @@ ShareFormSet = forms.formset_factory(ShareForm, extra=2, min_num=1, validate_min
 TrancheFormSet = forms.formset_factory(TrancheForm, extra=3, min_num=1, validate_min=True)
 
 
-class IdempotentForm(forms.Form):
+class IdempotentForm(LengthChecked, forms.Form):
     """Carries a key made when the form is rendered: posting it twice records one entry."""
 
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -102,9 +103,28 @@ class DisbursementForm(IdempotentForm):
     supplier = forms.CharField(label=_("Supplier"), max_length=200, required=False)
     reference = forms.CharField(label=_("Reference (transfer or receipt number)"), max_length=100, required=False)
     receipt = forms.FileField(label=_("Receipt (PDF or image)"), required=False, validators=[validate_document])
+    paid_from = forms.ModelChoiceField(
+        label=_("Paid from"),
+        queryset=FundingAgreement.objects.none(),
+        required=False,
+        empty_label=_("Automatic split across the grant's agreements (default)"),
+    )
 
-    def __init__(self, *args, grant: Grant, **kwargs):
+    def __init__(self, *args, grant: Grant, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.split = [(s.agreement, s.amount) for s in grant.funding.select_related("agreement").order_by("agreement")]
+        if user is not None and can_choose_agreement(user):
+            # The automatic split stays the default; a manager may charge the whole payment
+            # to one of the grant's agreements (checked by the service: room, period, rate).
+            self.fields["paid_from"].queryset = FundingAgreement.objects.filter(commitments__grant=grant).order_by("pk")
+            self.fields["paid_from"].label_from_instance = lambda a: f"{a.reference} · {a.title} ({a.currency})"
+            self.fields["paid_from"].help_text = _(
+                "By default the payment is split across the grant's agreements in proportion to their shares. "
+                "Choose one agreement to charge the whole payment to it: it needs enough room in its share and "
+                "in its own amount, and the payment date within its period."
+            )
+        else:
+            del self.fields["paid_from"]
         self.fields["tranche"].queryset = grant.tranches.all()
         self.fields["tranche"].label_from_instance = lambda t: (
             _("Tranche %(number)s · %(amount)s MAD")
@@ -122,7 +142,7 @@ class ReversalForm(IdempotentForm):
     reference = forms.CharField(label=_("Reason"), max_length=100)
 
 
-class RejectForm(forms.Form):
+class RejectForm(LengthChecked, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         max_length=500,
@@ -148,7 +168,7 @@ class MultipleImageField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(LengthChecked, forms.ModelForm):
     done_on = forms.DateField(label=_("Visit date"), widget=DATE)
     mode = forms.ChoiceField(label=_("Mode"), choices=FollowUpVisit.Mode.choices, widget=forms.RadioSelect)
     business_status = forms.ChoiceField(label=_("Business status"), choices=BusinessStatus.choices)
@@ -195,7 +215,7 @@ class VisitForm(forms.ModelForm):
         return {f: self.cleaned_data.get(f) for f in fields}
 
 
-class ActionPointForm(forms.ModelForm):
+class ActionPointForm(LengthChecked, forms.ModelForm):
     class Meta:
         model = ActionPoint
         fields = ["description", "owner", "due_date", "done"]

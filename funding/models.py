@@ -227,6 +227,16 @@ class Disbursement(models.Model):
     rejection_reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
     # A token from the form: the same form posted twice records one entry.
     idempotency_key = models.CharField(max_length=64, unique=True)
+    # The one agreement a programme manager chose to pay from; empty: the automatic split
+    # across the grant's agreements, pro rata to their shares (funding.services.allocations).
+    paid_from = models.ForeignKey(
+        FundingAgreement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("paid from (agreement chosen by a manager)"),
+    )
 
     class Meta:
         ordering = ["date", "pk"]
@@ -254,6 +264,10 @@ class Disbursement(models.Model):
                 condition=Q(reverses__isnull=False) & ~Q(status="rejected"),
                 name="disbursement_one_live_reversal",
             ),
+            # A reversal takes back what its payment charged: it chooses no agreement.
+            models.CheckConstraint(
+                condition=Q(kind="payment") | Q(paid_from__isnull=True), name="disbursement_only_a_payment_chooses"
+            ),
         ]
         indexes = [
             models.Index(fields=["grant", "status"]),
@@ -263,7 +277,16 @@ class Disbursement(models.Model):
         ]
 
     # Once approved, these fields are the accounting record: never changed.
-    FROZEN_WHEN_APPROVED = ("grant_id", "tranche_id", "kind", "reverses_id", "date", "amount", "method")
+    FROZEN_WHEN_APPROVED = (
+        "grant_id",
+        "tranche_id",
+        "kind",
+        "reverses_id",
+        "date",
+        "amount",
+        "method",
+        "paid_from_id",
+    )
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_kind_display()} {self.amount} MAD ({self.date})"

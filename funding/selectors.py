@@ -187,7 +187,7 @@ def grant_ledger(grant: Grant) -> list[Disbursement]:
     and ``is_reversible`` (an approved payment without a reversal that is not rejected)."""
     entries = list(
         Disbursement.objects.filter(grant=grant)
-        .select_related("tranche", "recorded_by", "approved_by")
+        .select_related("tranche", "recorded_by", "approved_by", "paid_from")
         .order_by("date", "pk")
     )
     reversed_ids = {e.reverses_id for e in entries if e.reverses_id and e.status != Disbursement.Status.REJECTED}

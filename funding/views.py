@@ -146,7 +146,7 @@ def disbursement_create(request: HttpRequest, pk: int) -> HttpResponse:
         if existing is not None:
             messages.info(request, _("This payment was already recorded."))
             return redirect(_entry_url(existing))
-    form = DisbursementForm(request.POST or None, request.FILES or None, grant=grant)
+    form = DisbursementForm(request.POST or None, request.FILES or None, grant=grant, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -159,6 +159,7 @@ def disbursement_create(request: HttpRequest, pk: int) -> HttpResponse:
                 supplier=data["supplier"],
                 reference=data["reference"],
                 receipt=data["receipt"],
+                paid_from=data.get("paid_from"),
                 idempotency_key=data["idempotency_key"],
                 by=request.user,
             )
@@ -202,7 +203,7 @@ def disbursement_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 def approval_queue(request: HttpRequest) -> HttpResponse:
     entries = (
         access.approval_queue_for(request.user)
-        .select_related("grant__project__office", "tranche", "recorded_by")
+        .select_related("grant__project__office", "tranche", "recorded_by", "paid_from")
         .order_by("recorded_at", "pk")
     )
     page = paginate(request, entries)

@@ -5,10 +5,11 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from core.files import validate_document
-from core.forms import TypedModelChoiceField, check_programme_date
+from core.forms import LengthChecked, TypedModelChoiceField, check_programme_date
 from core.models import User
 from core.money import MoneyFormField
 from core.roles import Role
@@ -44,7 +45,7 @@ class OfficeOfTheUserMixin:
             self.add_error(None, _("You have no office: ask an administrator."))
 
 
-class SessionForm(OfficeOfTheUserMixin, forms.ModelForm):
+class SessionForm(OfficeOfTheUserMixin, LengthChecked, forms.ModelForm):
     class Meta:
         model = Session
         fields = [
@@ -80,7 +81,50 @@ class SessionForm(OfficeOfTheUserMixin, forms.ModelForm):
         return data
 
 
-class ProjectForm(OfficeOfTheUserMixin, forms.ModelForm):
+class IdsField(forms.Field):
+    """Record ids posted under one name (``present=3&present=7``), as a sorted list."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "invalid": _("This list names someone unknown."),
+        "too_many": _("At most %(max)s people at once."),
+    }
+
+    def __init__(self, *, max_ids: int = 1000, **kwargs):
+        self.max_ids = max_ids
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        if len(values) > self.max_ids:
+            raise forms.ValidationError(self.error_messages["too_many"], code="too_many", params={"max": self.max_ids})
+        ids = set()
+        for v in values:
+            text = str(v).strip()
+            if not text.isdigit() or len(text) > 18:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+            ids.add(int(text))
+        return sorted(ids)
+
+
+class AttendanceRegisterForm(LengthChecked, forms.Form):
+    """The session's register: ``shown`` the people the list showed, ``present`` those
+    ticked; the others shown are marked absent."""
+
+    shown = IdsField()
+    present = IdsField(widget=forms.CheckboxSelectMultiple)
+
+    def clean(self):
+        data = super().clean()
+        if "shown" in data and "present" in data and not set(data["present"]) <= set(data["shown"]):
+            self.add_error(None, _("The register changed while you were ticking it: tick it again."))
+        return data
+
+
+class ProjectForm(OfficeOfTheUserMixin, LengthChecked, forms.ModelForm):
     class Meta:
         model = BusinessProject
         fields = ["title", "activity", "sector", "legal_form", "city", "office", "own_contribution"]
@@ -121,7 +165,7 @@ class _PickedInput(forms.HiddenInput):
         return values[-1] if values else None
 
 
-class MemberForm(forms.Form):
+class MemberForm(LengthChecked, forms.Form):
     """A member, picked from the name search (``refugee``, the picker's button) or typed by
     UNHCR number."""
 
@@ -174,7 +218,46 @@ class MemberForm(forms.Form):
         return cleaned
 
 
-class BudgetLineForm(forms.ModelForm):
+class MemberSharesForm(LengthChecked, forms.Form):
+    """Every member's share of a draft, edited in place in the members table (one field
+    ``share_<member pk>`` each); the total is checked here and by the service."""
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = members
+        for member in members:
+            name = f"share_{member.pk}"
+            self.fields[name] = forms.DecimalField(
+                label=_("Share (%%) of %(name)s") % {"name": member.refugee.full_name_latin},
+                max_digits=5,
+                decimal_places=2,
+                min_value=Decimal("0.01"),
+                max_value=Decimal(100),
+                initial=member.share_percent,
+                widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "max": "100", "form": "shares-form"}),
+            )
+            member.share_field = name
+
+    def bound_rows(self):
+        """(member, its share field) for the table."""
+        return [(m, self[m.share_field]) for m in self.members]
+
+    def shares(self) -> dict:
+        return {m.pk: self.cleaned_data[m.share_field] for m in self.members}
+
+    def clean(self):
+        data = super().clean()
+        values = [data.get(m.share_field) for m in self.members]
+        if all(v is not None for v in values) and sum(values, Decimal(0)) > 100:
+            self.add_error(
+                None,
+                _("The members' shares would add up to %(total)s %%: together they can have at most 100 %%.")
+                % {"total": formats.number_format(sum(values, Decimal(0)), 2)},
+            )
+        return data
+
+
+class BudgetLineForm(LengthChecked, forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = ["category", "description", "quantity", "unit_cost"]
@@ -198,7 +281,7 @@ class BudgetLineForm(forms.ModelForm):
         return data
 
 
-class StudyForm(forms.ModelForm):
+class StudyForm(LengthChecked, forms.ModelForm):
     class Meta:
         model = FeasibilityStudy
         fields = [
@@ -220,7 +303,7 @@ class StudyForm(forms.ModelForm):
             self.fields[name].validators += [MinValueValidator(Decimal(0)), MaxValueValidator(MAX_UNIT_COST)]
 
 
-class CooperativeForm(forms.ModelForm):
+class CooperativeForm(LengthChecked, forms.ModelForm):
     class Meta:
         model = Cooperative
         fields = [
@@ -246,7 +329,7 @@ class CooperativeForm(forms.ModelForm):
         return data
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(LengthChecked, forms.Form):
     """Confirms a move; ``expected`` is the status the user saw (a stale page is refused)."""
 
     expected = forms.ChoiceField(choices=ProjectStatus.choices, widget=forms.HiddenInput)
@@ -264,7 +347,7 @@ def committee_members():
     return User.objects.filter(groups__name=Role.COMMITTEE_MEMBER, is_active=True).order_by("last_name", "username")
 
 
-class SittingForm(forms.ModelForm):
+class SittingForm(LengthChecked, forms.ModelForm):
     class Meta:
         model = CommitteeSitting
         fields = ["date", "location", "quorum", "chair", "members"]
@@ -289,7 +372,7 @@ class SittingForm(forms.ModelForm):
         return data
 
 
-class SittingAttendanceForm(forms.Form):
+class SittingAttendanceForm(LengthChecked, forms.Form):
     """Who of the sitting's members is present (ticked from the list of members)."""
 
     present = forms.ModelMultipleChoiceField(
@@ -307,7 +390,7 @@ class SittingAttendanceForm(forms.Form):
             self.initial["present"] = [m.pk for m in present]
 
 
-class AgendaAddForm(forms.Form):
+class AgendaAddForm(LengthChecked, forms.Form):
     project = TypedModelChoiceField(
         label=_("Project"),
         queryset=BusinessProject.objects.none(),
@@ -320,7 +403,7 @@ class AgendaAddForm(forms.Form):
         self.fields["project"].queryset = projects.filter(status=ProjectStatus.SUBMITTED).order_by("reference")
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(LengthChecked, forms.Form):
     def __init__(self, *args, criteria, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
@@ -339,11 +422,11 @@ class ScoreForm(forms.Form):
         return {c.pk: self.cleaned_data[f"c{c.pk}"] for c in self.criteria}
 
 
-class ConflictForm(forms.Form):
+class ConflictForm(LengthChecked, forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(LengthChecked, forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=CommitteeDecision.Decision.choices)
     approved_amount = MoneyFormField(
         label=_("Approved amount (MAD)"), required=False, max_digits=14, decimal_places=2, min_value=Decimal("0.01")

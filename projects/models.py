@@ -62,6 +62,10 @@ class Attendance(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    # Who marked whom present or absent, when (the register ticked in bulk writes these rows
+    # itself: projects.services.sessions.attendance_set).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")

@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.files import validate_document
+from core.forms import LengthChecked
 from core.models import City, Office, PartnerOrganisation, User
 from core.roles import Role, is_manager
 from refugees.models import Consent, Language, Refugee, RefugeeDocument, SpecificNeed
@@ -75,7 +76,7 @@ def _clean_name(value: str, *, arabic: bool) -> str:
     return value
 
 
-class RefugeeForm(forms.ModelForm):
+class RefugeeForm(LengthChecked, forms.ModelForm):
     """Create and edit a profile. The caller passes ``user`` (scopes office and caseworker)."""
 
     languages = forms.MultipleChoiceField(
@@ -276,7 +277,7 @@ class RefugeeForm(forms.ModelForm):
         return data
 
 
-class ConsentForm(forms.ModelForm):
+class ConsentForm(LengthChecked, forms.ModelForm):
     class Meta:
         model = Consent
         fields = ["purpose", "partner", "given_on", "notes"]
@@ -308,7 +309,7 @@ class ConsentForm(forms.ModelForm):
         pass
 
 
-class ConsentWithdrawForm(forms.Form):
+class ConsentWithdrawForm(LengthChecked, forms.Form):
     withdrawn_on = forms.DateField(label=capfirst(_("withdrawn on")), widget=DateInput(), initial=timezone.localdate)
 
     def __init__(self, *args, consent: Consent, **kwargs):
@@ -323,7 +324,7 @@ class ConsentWithdrawForm(forms.Form):
         return value
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(LengthChecked, forms.Form):
     kind = forms.ChoiceField(label=capfirst(_("kind")), choices=RefugeeDocument.Kind.choices)
     file = forms.FileField(
         label=capfirst(_("file")),
@@ -333,11 +334,11 @@ class DocumentForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(LengthChecked, forms.Form):
     text = forms.CharField(label=capfirst(_("note")), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(LengthChecked, forms.Form):
     file = forms.FileField(
         label=capfirst(_("spreadsheet")),
         help_text=_("CSV (UTF-8) or Excel (.xlsx), with the columns described in the guide."),
@@ -365,14 +366,14 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-class ConfirmImportForm(forms.Form):
+class ConfirmImportForm(LengthChecked, forms.Form):
     token = forms.RegexField(regex=r"^[0-9a-f]{32}$", widget=forms.HiddenInput)
     confirm_different = forms.BooleanField(
         label=_("I have checked the flagged rows: they are different people."), required=False
     )
 
 
-class AnonymiseForm(forms.Form):
+class AnonymiseForm(LengthChecked, forms.Form):
     confirm = forms.BooleanField(
         label=_("I confirm the person asked for their data to be anonymised. This cannot be undone."),
         required=True,

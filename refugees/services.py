@@ -172,7 +172,8 @@ def document_upload(*, refugee: Refugee, by: User, kind: str, upload, content_ty
     doc = RefugeeDocument(
         refugee=refugee,
         kind=kind,
-        original_name=(upload.name or "document")[-255:],
+        # Django's UploadedFile keeps a name within 255 characters (the column's length).
+        original_name=upload.name or "document",
         content_type=content_type,
         size=upload.size,
         uploaded_by=by,

@@ -86,11 +86,16 @@ def _profile_form(request: HttpRequest, refugee: Refugee | None) -> HttpResponse
     initial = {"region": request.GET["region"]} if "region" in request.GET else None  # the city chooser
     form = RefugeeForm(request.POST or None, instance=refugee, user=request.user, initial=initial)
     candidates: list[dict] = []
-    if request.method == "POST" and form.is_valid():
-        candidates = duplicate_candidates(request.user, data=form.cleaned_data, refugee=refugee)
+    if request.method == "POST":
+        valid = form.is_valid()
+        cleaned = getattr(form, "cleaned_data", {})  # an empty POST leaves the form unbound
+        # The duplicate check runs with the other checks: a form refused for another reason
+        # still shows the probable duplicates of the names and birth date it has (the
+        # fields that passed), so the user fixes everything in one go.
+        candidates = duplicate_candidates(request.user, data=cleaned, refugee=refugee)
         ids = {c["refugee"].pk for c in candidates}
-        confirmed = form.cleaned_data["confirm_different"] and ids <= set(form.cleaned_data["duplicate_ids"])
-        if not candidates or confirmed:
+        confirmed = cleaned.get("confirm_different") and ids <= set(cleaned.get("duplicate_ids", []))
+        if valid and (not candidates or confirmed):
             if refugee is None:
                 refugee = services.refugee_register(
                     by=request.user, data=form.profile_data(), confirmed_duplicate_ids=ids
@@ -102,8 +107,9 @@ def _profile_form(request: HttpRequest, refugee: Refugee | None) -> HttpResponse
                 )
                 messages.success(request, _("The profile was saved."))
             return redirect("refugees:detail", pk=refugee.pk)
-        form.data = form.data.copy()
-        form.data["duplicate_ids"] = ",".join(str(i) for i in sorted(ids))
+        if candidates:
+            form.data = form.data.copy()
+            form.data["duplicate_ids"] = ",".join(str(i) for i in sorted(ids))
     log_shown(request, refugee, what=What.FORM)
     log_shown(request, [c["refugee"] for c in candidates if c["visible"]], what=What.LIST)
     return render(

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import LengthChecked
 from core.models import Office, PartnerOrganisation, Region
 from core.roles import is_manager
 from reports.disclosure.partners import check_period
@@ -19,7 +20,7 @@ REPORT_TITLES = {
 }
 
 
-class ReportRunForm(forms.Form):
+class ReportRunForm(LengthChecked, forms.Form):
     code = forms.ChoiceField(label=_("Report"))
     partner = forms.ModelChoiceField(
         label=_("Partner"),
@@ -69,7 +70,7 @@ class ReportRunForm(forms.Form):
         return data
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(LengthChecked, forms.Form):
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     office = forms.ModelChoiceField(
@@ -109,7 +110,7 @@ class DashboardFilterForm(forms.Form):
         }
 
 
-class PartnerDashboardForm(forms.Form):
+class PartnerDashboardForm(LengthChecked, forms.Form):
     """A partner's dashboard: one complete period of its calendar and at most one filter,
     the combinations its figures were protected for (``reports.disclosure``)."""
 

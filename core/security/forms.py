@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import LengthChecked
 from core.models import SecurityEvent
 
 
-class TokenForm(forms.Form):
+class TokenForm(LengthChecked, forms.Form):
     """A six-digit code of the authenticator app, or a recovery code."""
 
     token = forms.CharField(
@@ -18,7 +19,7 @@ class TokenForm(forms.Form):
         return "".join((self.cleaned_data.get("token") or "").split()).lower()
 
 
-class SecurityLogFilter(forms.Form):
+class SecurityLogFilter(LengthChecked, forms.Form):
     kind = forms.ChoiceField(
         label=_("Event"),
         required=False,

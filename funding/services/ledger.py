@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from core.money import localize_money
 from funding import access
-from funding.models import Disbursement, FollowUpVisit, Grant, GrantFunding, Tranche
-from funding.services.allocations import allocations_for, apply_totals
+from funding.models import Disbursement, FollowUpVisit, FundingAgreement, Grant, GrantFunding, Tranche
+from funding.services.allocations import agreement_overspent, allocations_for, apply_totals, check_paid_from
 from funding.services.common import check_amount, lock, short_date
 from funding.services.visits import visits_schedule
 from projects.models import ProjectStatus
@@ -140,15 +140,21 @@ def disbursement_record(
     supplier: str = "",
     reference: str = "",
     receipt=None,
+    paid_from: FundingAgreement | None = None,
 ) -> tuple[Disbursement, bool]:
     """Record a payment awaiting approval. Returns (entry, created): posting the same
-    form twice (same idempotency key) returns the entry recorded the first time."""
+    form twice (same idempotency key) returns the entry recorded the first time.
+
+    ``paid_from``: the one agreement a programme manager charges it to, instead of the
+    automatic split across the grant's agreements (``allocations.check_paid_from``)."""
     access.require_record_disbursement(by, grant)
+    if paid_from is not None:
+        access.require_choose_agreement(by)
     existing = Disbursement.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing, False
     check_amount(amount)
-    grant, _agreements = lock(grant_id=grant.pk, agreement_ids=grant.funding.values_list("agreement_id", flat=True))
+    grant, agreements = lock(grant_id=grant.pk, agreement_ids=grant.funding.values_list("agreement_id", flat=True))
     existing = Disbursement.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:  # the twin request committed while we waited for the lock
         return existing, False
@@ -165,6 +171,9 @@ def disbursement_record(
             raise ValidationError({"tranche": _("This tranche belongs to another grant.")}, code="tranche")
         tranche_gate(tranche=tranche)
     _check_payment_fits(grant=grant, tranche=tranche, amount=amount, include_pending=True)
+    if paid_from is not None:  # read again under its lock (its running total)
+        paid_from = next((a for a in agreements if a.pk == paid_from.pk), paid_from)
+        check_paid_from(grant=grant, agreement=paid_from, date=date, amount=amount, include_pending=True)
     entry = Disbursement(
         grant=grant,
         tranche=tranche,
@@ -176,6 +185,7 @@ def disbursement_record(
         reference=reference,
         recorded_by=by,
         idempotency_key=idempotency_key,
+        paid_from=paid_from,
     )
     if receipt:
         entry.receipt = receipt
@@ -243,6 +253,9 @@ def disbursement_approve(*, entry: Disbursement, by) -> Disbursement:
         if entry.tranche_id:
             tranche_gate(tranche=entry.tranche)
         _check_payment_fits(grant=grant, tranche=entry.tranche, amount=entry.amount, include_pending=False)
+        if entry.paid_from_id is not None:  # the choice holds still, under the locks
+            chosen = next((a for a in agreements if a.pk == entry.paid_from_id), None) or entry.paid_from
+            check_paid_from(grant=grant, agreement=chosen, date=entry.date, amount=entry.amount, include_pending=False)
     allocations = allocations_for(entry, shares)
     if entry.kind == Disbursement.Kind.PAYMENT:
         by_id = {a.pk: a for a in agreements}
@@ -250,20 +263,7 @@ def disbursement_approve(*, entry: Disbursement, by) -> Disbursement:
             agreement = by_id[row.agreement_id]
             spent = agreement.spent_currency  # running total, read under the agreement's lock
             if spent + row.amount_currency > agreement.amount:
-                raise ValidationError(
-                    _(
-                        "Agreement %(reference)s would be overspent: %(spent)s of %(amount)s %(currency)s are "
-                        "already paid, this payment needs %(needed)s %(currency)s."
-                    ),
-                    code="agreement_overspent",
-                    params={
-                        "reference": agreement.reference,
-                        "spent": localize_money(spent),
-                        "amount": localize_money(agreement.amount),
-                        "currency": agreement.currency,
-                        "needed": localize_money(row.amount_currency),
-                    },
-                )
+                raise agreement_overspent(agreement, spent=spent, needed=row.amount_currency)
     first_payment = (
         entry.kind == Disbursement.Kind.PAYMENT
         and grant.kind == Grant.Kind.STARTUP

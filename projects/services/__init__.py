@@ -17,6 +17,7 @@ from projects.services.applications import (
     cooperative_save,
     member_add,
     member_remove,
+    member_shares_set,
     project_create,
     project_update,
     study_save,
@@ -31,7 +32,13 @@ from projects.services.committee import (
     sitting_close,
     sitting_create,
 )
-from projects.services.sessions import attendance_add, attendance_remove, session_create, session_update
+from projects.services.sessions import (
+    attendance_add,
+    attendance_remove,
+    attendance_set,
+    session_create,
+    session_update,
+)
 from projects.services.workflow import (
     project_approve,
     project_close,
@@ -49,6 +56,7 @@ __all__ = [
     "agenda_add",
     "attendance_add",
     "attendance_remove",
+    "attendance_set",
     "budget_line_add",
     "budget_line_remove",
     "conflict_declare",
@@ -56,6 +64,7 @@ __all__ = [
     "decision_record",
     "member_add",
     "member_remove",
+    "member_shares_set",
     "project_approve",
     "project_close",
     "project_close_by_hand",

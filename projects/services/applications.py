@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models import Sum
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.access import require
@@ -114,6 +115,7 @@ def member_add(
     other = active_project_of(refugee, exclude_project=project)
     if other is not None:
         raise _already_active_error(refugee, other)
+    _require_shares_within_100(project.members.aggregate(total=Sum("share_percent"))["total"], share_percent)
     if is_lead:
         project.members.filter(is_lead=True).update(is_lead=False)
     member = ProjectMember(project=project, refugee=refugee, is_lead=is_lead, share_percent=share_percent)
@@ -125,6 +127,51 @@ def member_add(
         raise _already_active_error(refugee, active_project_of(refugee, exclude_project=project)) from exc
     refresh_on_commit([refugee.pk])
     return member
+
+
+SHARES_LIMIT = Decimal(100)
+
+
+def _require_shares_within_100(*amounts) -> None:
+    total = sum((a for a in amounts if a is not None), Decimal(0))
+    if total > SHARES_LIMIT:
+        raise ValidationError(
+            _("The members' shares would add up to %(total)s %%: together they can have at most 100 %%."),
+            code="shares_over_100",
+            params={"total": formats.number_format(total, 2)},
+        )
+
+
+@transaction.atomic
+def member_shares_set(*, project: BusinessProject, by, shares: dict[int, Decimal]) -> list[ProjectMember]:
+    """Set the members' shares (``{member pk: share %}``) of a draft in one go: refused when
+    they would add up to more than 100 % (the members not listed keep theirs). The
+    project's row is locked first, as by ``member_add``: two people editing the shares at
+    once are served one after the other, each checking the total the other left. Only the
+    shares that change are saved (each with its history row)."""
+    require(access.can_edit_project(by, project))
+    project = lock(project)
+    _require_draft(project)
+    members = {m.pk: m for m in ProjectMember.objects.select_for_update().filter(project=project).order_by("pk")}
+    unknown = set(shares) - set(members)
+    if unknown:
+        raise ValidationError(_("This person is not a member of this project."), code="not_a_member")
+    for pk, share in shares.items():
+        if share is None or not (Decimal(0) < share <= SHARES_LIMIT) or share != share.quantize(Decimal("0.01")):
+            raise ValidationError(
+                {f"share_{pk}": _("A share is more than 0 and at most 100 %, with at most two decimals.")},
+                code="share_out_of_range",
+            )
+    _require_shares_within_100(*(shares.get(pk, m.share_percent) for pk, m in members.items()))
+    changed = []
+    for pk, share in shares.items():
+        member = members[pk]
+        if member.share_percent != share:
+            member.share_percent = share
+            member._history_user = by
+            member.save(update_fields=["share_percent"])
+            changed.append(member)
+    return changed
 
 
 @transaction.atomic

@@ -1,9 +1,12 @@
 """The project list and the application: the record, members, budget, study, ODCO steps."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,6 +20,7 @@ from projects.forms import (
     CloseForm,
     CooperativeForm,
     MemberForm,
+    MemberSharesForm,
     ProjectForm,
     StudyForm,
     TransitionForm,
@@ -94,9 +98,14 @@ def detail_context(request: HttpRequest, project: BusinessProject, **forms) -> d
         "problems": services.submission_problems(project) if can_edit else [],
     }
     if can_edit:
+        left = Decimal(100) - sum((m.share_percent for m in members), Decimal(0))
         context["member_form"] = forms.get("member_form") or MemberForm(
-            refugees=access.refugees_pickable_by(user), project=project, initial={"share_percent": 100}
+            refugees=access.refugees_pickable_by(user),
+            project=project,
+            initial={"share_percent": left if left > 0 else None},
         )
+        context["shares_form"] = forms.get("shares_form") or MemberSharesForm(members=members)
+        context["shares_left"] = left
         context["line_form"] = forms.get("line_form") or BudgetLineForm()
         context["submit_form"] = forms.get("submit_form") or TransitionForm(initial={"expected": project.status})
     if access.can_close_project(user, project) and project.status in (ProjectStatus.FUNDED, ProjectStatus.OPERATING):
@@ -141,6 +150,25 @@ def member_picker(request: HttpRequest, pk: int) -> HttpResponse:
     results = selectors.refugees_to_add_as_members(request.user, project, q)
     log_shown(request, results, what=What.LIST)
     return render(request, "projects/_member_picker.html", {"project": project, "q": q, "results": results})
+
+
+@require_POST
+def member_shares(request: HttpRequest, pk: int) -> HttpResponse:
+    """The members' shares edited in place (one form over the members table)."""
+    project = access.project_for_user(request.user, pk, write=True)
+    members = list(project.members.select_related("refugee").order_by("-is_lead", "pk"))
+    form = MemberSharesForm(request.POST, members=members)
+    if form.is_valid():
+        try:
+            services.member_shares_set(project=project, by=request.user, shares=form.shares())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The shares were saved."))
+            return redirect(reverse("projects:detail", args=[project.pk]) + "#members-h")
+    return render(
+        request, "projects/project_detail.html", detail_context(request, project, shares_form=form), status=400
+    )
 
 
 @require_POST

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,7 +12,7 @@ from core.access import require
 from core.forms import add_service_errors, id_from
 from core.pagination import paginate, querystring_without_page
 from projects import access, selectors, services
-from projects.forms import SessionForm
+from projects.forms import AttendanceRegisterForm, SessionForm
 from projects.models import Attendance, Session
 from refugees.viewlog import What, log_shown
 
@@ -57,7 +58,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/session_form.html", {"form": form, "session": session})
 
 
-def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def session_detail(request: HttpRequest, pk: int, register_form: AttendanceRegisterForm | None = None) -> HttpResponse:
     session = access.session_for_user(request.user, pk)
     q = (request.GET.get("q") or "").strip()
     context = {"session": session, "q": q, "results": selectors.refugees_to_mark_present(request.user, session, q)}
@@ -68,7 +69,32 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "refugee__last_name_latin", "refugee__first_name_latin"
     )
     log_shown(request, [a.refugee_id for a in context["attendance"]], what=What.LIST)  # fetched once, for the page
-    return render(request, "projects/session_detail.html", context)
+    context["register"], context["register_more"] = selectors.session_register(request.user, session)
+    context["register_form"] = register_form
+    if register_form is not None:  # refused: what was ticked stays ticked
+        context["ticked"] = {int(v) for v in register_form.data.getlist("present") if v.isdigit() and len(v) < 19}
+    else:
+        context["ticked"] = {p.pk for p in context["register"] if p.present}
+    log_shown(request, [p.pk for p in context["register"]], what=What.LIST)
+    return render(request, "projects/session_detail.html", context, status=400 if register_form else 200)
+
+
+@require_POST
+def attendance_register(request: HttpRequest, pk: int) -> HttpResponse:
+    """The register ticked in one submission (present / absent for everyone it showed)."""
+    session = access.session_for_user(request.user, pk)
+    form = AttendanceRegisterForm(request.POST)
+    if not form.is_valid():
+        return session_detail(request, pk, register_form=form)
+    present = form.cleaned_data["present"]
+    absent = set(form.cleaned_data["shown"]) - set(present)
+    added, removed = services.attendance_set(session=session, by=request.user, present=present, absent=absent)
+    messages.success(
+        request,
+        _("Register saved: %(added)s marked present, %(removed)s marked absent.")
+        % {"added": added, "removed": removed},
+    )
+    return redirect(reverse("projects:session_detail", args=[session.pk]) + "#register-h")
 
 
 @require_POST

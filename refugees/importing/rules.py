@@ -53,6 +53,8 @@ from refugees.validators import normalise_unhcr_number, validate_individual_numb
 # The profile's fields, but the region (read from the city) and the caseworker (assigned later).
 COLUMNS = [f for f in PROFILE_FIELDS if f not in ("region", "caseworker")]
 TRUE_VALUES = {"1", "yes", "y", "true", "oui", "o", "x", "نعم"}
+# The sex as a code or a word (never cut to its first letter).
+SEX_VALUES = {"f": "F", "female": "F", "femme": "F", "أنثى": "F", "m": "M", "male": "M", "homme": "M", "ذكر": "M"}
 # The documented formats, whatever the user's language (a French user's 05/06 is the same
 # day as an English user's).
 IMPORT_DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -73,7 +75,8 @@ def row_data(header: list[str], row: list[str]) -> tuple[dict[str, str], dict]:
     """(the row's cells by column, the form data they stand for)."""
     values = {h: (row[i] if i < len(row) else "") for i, h in enumerate(header) if h in COLUMNS}
     data: dict = dict(values)
-    data["sex"] = values.get("sex", "").upper()[:1] if values.get("sex") else ""
+    sex = values.get("sex", "").strip()
+    data["sex"] = SEX_VALUES.get(sex.lower(), sex)  # a word read whole: "Mxyz" is an error, not "M"
     data["nationality"] = values.get("nationality", "").upper()
     for key in ("legal_status", "education_level", "referral_source"):
         data[key] = values.get(key, "").lower()

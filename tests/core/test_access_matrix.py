@@ -219,6 +219,9 @@ ACCESS: dict[str, Row] = {
     "projects:session_create": Row(get=STAFF, post=STAFF),
     "projects:session_detail": case(pk("session")),
     "projects:session_edit": case(pk("session")),
+    "projects:attendance_register": post_only(
+        STAFF, kwargs=pk("session"), data=lambda w: {"shown": [w.newcomer.pk], "present": [w.newcomer.pk]}
+    ),
     "projects:attendance_add": post_only(STAFF, kwargs=pk("session"), data=lambda w: {"refugee": w.newcomer.pk}),
     "projects:attendance_remove": post_only(STAFF, kwargs=pk("session"), data=lambda w: {"refugee": w.refugee.pk}),
     "projects:list": Row(get=STAFF | COMMITTEE, post=STAFF | COMMITTEE),
@@ -226,6 +229,7 @@ ACCESS: dict[str, Row] = {
     "projects:detail": AGENDA_PROJECT,
     "projects:edit": case(pk("draft")),
     "projects:member_add": post_only(STAFF, kwargs=pk("draft")),
+    "projects:member_shares": post_only(STAFF, kwargs=pk("draft"), data=lambda w: {f"share_{w.member.pk}": "90"}),
     "projects:member_picker": Row(get=STAFF, post=NOT_ALLOWED, not_found=frozenset({CW2}), kwargs=pk("draft")),
     "projects:member_remove": post_only(STAFF, kwargs=project_and("member", "member_pk")),
     "projects:budget_line_add": post_only(STAFF, kwargs=pk("draft")),

@@ -98,12 +98,14 @@ SHOWS_NOBODY = {
     "projects:session_create",
     "projects:session_edit",
     "projects:attendance_add",
+    "projects:attendance_register",  # a redirect; refused, the session page (logs its register)
     "projects:attendance_remove",
     "projects:list",
     "projects:create",
     "projects:edit",
     "projects:member_add",
     "projects:member_remove",
+    "projects:member_shares",  # a redirect; refused, the project page (logs its members)
     "projects:budget_line_add",
     "projects:budget_line_remove",
     "projects:study_edit",

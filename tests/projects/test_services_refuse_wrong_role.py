@@ -109,6 +109,13 @@ CASES = {
         lambda get: _session_and_refugee(get, present=True),
         lambda by, session, refugee: services.attendance_remove(session=session, refugee=refugee, by=by),
     ),
+    "attendance_set": (
+        STAFF_WRONG,
+        lambda get: _session_and_refugee(get, present=True),
+        lambda by, session, refugee: services.attendance_set(
+            session=session, by=by, present=[RefugeeFactory(office=session.office).pk], absent=[refugee.pk]
+        ),
+    ),
     "project_create": (
         STAFF_WRONG,
         lambda get: {"office": get("office_rabat")},
@@ -132,6 +139,11 @@ CASES = {
         STAFF_WRONG,
         lambda get: {"project": get("draft"), "refugee": RefugeeFactory(office=get("office_rabat"))},
         lambda by, project, refugee: services.member_add(project=project, refugee=refugee, by=by, is_lead=True),
+    ),
+    "member_shares_set": (
+        STAFF_WRONG,
+        lambda get: {"member": get("ready_draft").members.get()},
+        lambda by, member: services.member_shares_set(project=member.project, by=by, shares={member.pk: Decimal(50)}),
     ),
     "member_remove": (
         STAFF_WRONG,
@@ -268,8 +280,9 @@ def _snapshot():
     )
     return (
         {model.__name__: model.objects.count() for model in models},
+        list(Attendance.objects.order_by("pk").values_list("session_id", "refugee_id")),
         list(BusinessProject.objects.order_by("pk").values_list("pk", "status", "title", "outcome", "office_id")),
-        list(ProjectMember.objects.order_by("pk").values_list("pk", "is_lead", "is_active")),
+        list(ProjectMember.objects.order_by("pk").values_list("pk", "is_lead", "is_active", "share_percent")),
         list(Session.objects.order_by("pk").values_list("pk", "topic", "office_id")),
         list(CommitteeSitting.objects.order_by("pk").values_list("pk", "status")),
         list(FeasibilityStudy.objects.order_by("pk").values_list("pk", "market")),

@@ -107,9 +107,10 @@ def give_everything(refugee, *, caseworker, manager, manager2, committee, hashes
     else:
         lead = False
     share = Decimal(100) if lead else Decimal(50)
-    projects.member_add(project=project, refugee=refugee, by=caseworker, is_lead=lead, share_percent=share)
-    if not lead:  # a second member: the lead keeps half
+    if not lead:  # a second member: the lead keeps half (the shares never add up to more than 100 %)
         project.members.filter(is_lead=True).update(share_percent=Decimal(50))
+    projects.member_add(project=project, refugee=refugee, by=caseworker, is_lead=lead, share_percent=share)
+    if not lead:
         return project
     projects.budget_line_add(
         project=project,
