@@ -1,6 +1,7 @@
 """Reads of the refugee registry."""
 
 import datetime
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -105,30 +106,45 @@ def probable_duplicates_bulk(probes: Sequence[DuplicateProbe]) -> dict[int, list
 
 class _KeyMatcher:
     """pg_trgm's ``similarity(a, b) >= NAME_SIMILARITY``, in Python, of probe keys against a
-    set of stored name keys, through an inverted trigram index (each probe key only meets
-    the keys it shares a trigram with). Results are memoised: an import repeats names."""
+    set of stored name keys, with prefix filtering (AllPairs): the trigrams of every key
+    are ordered rarest first, and each stored key is indexed under its first
+    ``n - floor(t * n) + 1`` trigrams only: two keys of similarity ``t`` or more share at
+    least ``ceil(t * n)`` of each one's ``n`` trigrams, hence one in those prefixes. A probe
+    key meets only the keys sharing a rare trigram with it, each then compared exactly (the
+    same test as before: shared / (|a| + |b| - shared)). Results are memoised: an import
+    repeats names. Common trigrams ("  m", "ed ") are never walked through."""
 
     def __init__(self, keys: Iterable[str]):
-        # Only each key's number of trigrams is kept (the similarity needs no more), and
-        # each trigram string once: a big import holds thousands of keys.
-        self.sizes: dict[str, int] = {}
+        grams = {key: trigrams(key) for key in keys if key}
+        self.frequency: Counter = Counter(g for gs in grams.values() for g in gs)
+        self.grams: dict[str, tuple[str, ...]] = {}
         self.inverted: dict[str, list[str]] = defaultdict(list)
-        for key in keys:
-            if not key or key in self.sizes:
-                continue
-            grams = trigrams(key)
-            self.sizes[key] = len(grams)
-            for g in grams:
+        for key, gs in grams.items():
+            ordered = self._ordered(gs)
+            self.grams[key] = ordered
+            for g in ordered[: self._prefix(len(ordered))]:
                 self.inverted[g].append(key)
         self._memo: dict[str, list[str]] = {}
+
+    def _ordered(self, grams: Iterable[str]) -> tuple[str, ...]:
+        return tuple(sorted(grams, key=lambda g: (self.frequency.get(g, 0), g)))
+
+    @staticmethod
+    def _prefix(n: int) -> int:
+        return n - math.floor(NAME_SIMILARITY * n) + 1
 
     def similar(self, probe_key: str) -> list[str]:
         if probe_key not in self._memo:
             probe_grams = trigrams(probe_key)
-            shared = Counter(key for g in probe_grams for key in self.inverted.get(g, ()))
-            self._memo[probe_key] = [
-                key for key, n in shared.items() if n / (len(probe_grams) + self.sizes[key] - n) >= NAME_SIMILARITY
-            ]
+            ordered = self._ordered(probe_grams)
+            candidates = {key for g in ordered[: self._prefix(len(ordered))] for key in self.inverted.get(g, ())}
+            found = []
+            for key in candidates:
+                other = self.grams[key]
+                n = sum(1 for g in other if g in probe_grams)
+                if n / (len(probe_grams) + len(other) - n) >= NAME_SIMILARITY:
+                    found.append(key)
+            self._memo[probe_key] = found
         return self._memo[probe_key]
 
     def keys_for(self, probe: DuplicateProbe) -> set[str]:

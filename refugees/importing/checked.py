@@ -109,14 +109,15 @@ class SpoolWriter:
         return self.file
 
 
-def read_spool(file: BinaryIO) -> Iterator[dict]:
-    """The rows of a spool, typed back (line, grp and the Refugee columns); for SQLite and
-    for the preview's flagged rows."""
+def read_spool(file: BinaryIO, *, groups: set[int] | None = None) -> Iterator[dict]:
+    """The rows of a spool (only those of ``groups`` if given), typed back (line, grp and
+    the Refugee columns); for SQLite and for the preview's flagged rows."""
     file.seek(0)
-    text = io.TextIOWrapper(file, encoding="utf-8", newline="")
     try:
-        for cells in csv.reader(text):
+        for cells in csv.reader(line.decode("utf-8") for line in iter(file.readline, b"")):
             row: dict = {"line": int(cells[0]), "grp": int(cells[1])}
+            if groups is not None and row["grp"] not in groups:
+                continue
             for column, cell in zip(REFUGEE_COLUMNS, cells[2:], strict=True):
                 if cell == "" and column in NULLABLE:
                     row[column] = None
@@ -126,5 +127,4 @@ def read_spool(file: BinaryIO) -> Iterator[dict]:
                     row[column] = _FIELDS[column].to_python(cell)
             yield row
     finally:
-        text.detach()
         file.seek(0)

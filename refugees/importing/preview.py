@@ -169,8 +169,6 @@ def validate_import(*, user: User, content: bytes | BinaryIO, ext: str) -> Impor
     result.group_lines = group_lines
     flagged = {g for g in range(len(result.groups)) if result.is_flagged(g)}
     if flagged:
-        shown = [
-            (r["line"], r["grp"], {k: r[k] for k in SHOWN_FIELDS}) for r in read_spool(file) if r["grp"] in flagged
-        ]
+        shown = [(r["line"], r["grp"], {k: r[k] for k in SHOWN_FIELDS}) for r in read_spool(file, groups=flagged)]
         result.flag_rows(shown)
     return result

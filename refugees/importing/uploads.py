@@ -149,6 +149,9 @@ class _Rest:
     def read(self, size: int = -1) -> bytes:
         return self._file.read(size)
 
+    def readline(self, size: int = -1) -> bytes:
+        return self._file.readline(size)
+
     def readable(self) -> bool:
         return True
 
