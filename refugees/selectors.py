@@ -139,10 +139,14 @@ class _KeyMatcher:
             ordered = self._ordered(probe_grams)
             candidates = {key for g in ordered[: self._prefix(len(ordered))] for key in self.inverted.get(g, ())}
             found = []
+            size = len(probe_grams)
+            shortest, longest = NAME_SIMILARITY * size, size / NAME_SIMILARITY  # |a & b| <= min(|a|, |b|)
             for key in candidates:
                 other = self.grams[key]
-                n = sum(1 for g in other if g in probe_grams)
-                if n / (len(probe_grams) + len(other) - n) >= NAME_SIMILARITY:
+                if not shortest <= len(other) <= longest:
+                    continue
+                n = len(probe_grams.intersection(other))
+                if n / (size + len(other) - n) >= NAME_SIMILARITY:
                     found.append(key)
             self._memo[probe_key] = found
         return self._memo[probe_key]

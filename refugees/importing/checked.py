@@ -62,6 +62,8 @@ JSON_COLUMNS = {c for c in REFUGEE_COLUMNS if isinstance(_FIELDS[c], models.JSON
 
 
 def _text(value) -> str | None:
+    if type(value) is str:
+        return value
     if value is None:
         return None
     if isinstance(value, bool):
