@@ -249,8 +249,8 @@ def main() -> None:
         f"\nimport of {rows} CSV rows (median of 3): validation {validated:.2f} s ({rows / validated:,.0f} rows/s; "
         f"Django CPU {validated_cpu:.2f} s), commit {committed:.2f} s ({rows / committed:,.0f} rows/s; "
         f"Django CPU {committed_cpu:.2f} s), total {rows / (validated + committed):,.0f} rows/s\n"
-        f"({sum(1 for r in result.rows if r.duplicate_ids)} rows flagged as probable duplicates of registered "
-        f"people, {sum(1 for r in result.rows if r.file_duplicate_lines)} of other rows of the file)"
+        f"({sum(1 for r in result.flagged_rows if r.duplicate_ids)} rows flagged as probable duplicates of registered "
+        f"people, {sum(1 for r in result.flagged_rows if r.file_duplicate_lines)} of other rows of the file)"
     )
     print(load())
 

@@ -8,6 +8,7 @@ the result is transliterated to Latin, so an Arabic-script name meets its Latin
 spelling. The key is what ``Refugee.name_key`` stores and what pg_trgm compares.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -224,12 +225,14 @@ def name_key(*parts: str) -> str:
     for part in parts:
         if not part:
             continue
-        for chunk in re.split(r"(\s+)", part):
-            if not chunk.strip():
-                continue
-            latin = transliterate_arabic(chunk) if has_arabic(chunk) else chunk
-            words.append(normalise_latin(latin))
+        words.extend(_word_key(chunk) for chunk in part.split())
     return " ".join(" ".join(words).split())[:250]
+
+
+@functools.lru_cache(maxsize=16384)
+def _word_key(word: str) -> str:
+    """One word's key (memoised: an import repeats names)."""
+    return normalise_latin(transliterate_arabic(word) if has_arabic(word) else word)
 
 
 def trigrams(text: str) -> set[str]:
@@ -291,17 +294,29 @@ def _arabic_forms(word: str) -> set[str]:
     return forms
 
 
+@functools.lru_cache(maxsize=16384)
+def _word_forms(word: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A word's Latin and Arabic search forms (memoised: an import repeats names)."""
+    arabic = _arabic_forms(word) if has_arabic(word) else set()
+    latin: set[str] = set()
+    for key_word in name_key(word).split():
+        latin |= _latin_forms(key_word)
+    return frozenset(latin), frozenset(arabic)
+
+
+_skeleton = functools.lru_cache(maxsize=16384)(skeleton)
+
+
 def search_key(first_latin: str = "", last_latin: str = "", first_ar: str = "", last_ar: str = "") -> str:
     """The stored search form of a person's names (see above)."""
     latin: set[str] = set()
     arabic: set[str] = set()
     for part in (first_latin, last_latin, first_ar, last_ar):
         for word in (part or "").split():
-            if has_arabic(word):
-                arabic |= _arabic_forms(word)
-            for key_word in name_key(word).split():
-                latin |= _latin_forms(key_word)
-    skeletons = {f"={s}" for s in map(skeleton, latin) if len(s) >= 2}
+            latin_forms, arabic_forms = _word_forms(word)
+            latin |= latin_forms
+            arabic |= arabic_forms
+    skeletons = {f"={s}" for s in map(_skeleton, latin) if len(s) >= 2}
     words = sorted(latin) + sorted(arabic) + sorted(skeletons)
     out = ""
     for word in words:  # the field holds 500 characters: drop what does not fit, whole words

@@ -1,6 +1,7 @@
 """Reads of the refugee registry."""
 
 import datetime
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -105,24 +106,49 @@ def probable_duplicates_bulk(probes: Sequence[DuplicateProbe]) -> dict[int, list
 
 class _KeyMatcher:
     """pg_trgm's ``similarity(a, b) >= NAME_SIMILARITY``, in Python, of probe keys against a
-    set of stored name keys, through an inverted trigram index (each probe key only meets
-    the keys it shares a trigram with). Results are memoised: an import repeats names."""
+    set of stored name keys, with prefix filtering (AllPairs): the trigrams of every key
+    are ordered rarest first, and each stored key is indexed under its first
+    ``n - floor(t * n) + 1`` trigrams only: two keys of similarity ``t`` or more share at
+    least ``ceil(t * n)`` of each one's ``n`` trigrams, hence one in those prefixes. A probe
+    key meets only the keys sharing a rare trigram with it, each then compared exactly (the
+    same test as before: shared / (|a| + |b| - shared)). Results are memoised: an import
+    repeats names. Common trigrams ("  m", "ed ") are never walked through."""
 
     def __init__(self, keys: Iterable[str]):
-        self.grams = {key: trigrams(key) for key in keys if key}
+        grams = {key: trigrams(key) for key in keys if key}
+        self.frequency: Counter = Counter(g for gs in grams.values() for g in gs)
+        self.grams: dict[str, tuple[str, ...]] = {}
         self.inverted: dict[str, list[str]] = defaultdict(list)
-        for key, gs in self.grams.items():
-            for g in gs:
+        for key, gs in grams.items():
+            ordered = self._ordered(gs)
+            self.grams[key] = ordered
+            for g in ordered[: self._prefix(len(ordered))]:
                 self.inverted[g].append(key)
         self._memo: dict[str, list[str]] = {}
+
+    def _ordered(self, grams: Iterable[str]) -> tuple[str, ...]:
+        return tuple(sorted(grams, key=lambda g: (self.frequency.get(g, 0), g)))
+
+    @staticmethod
+    def _prefix(n: int) -> int:
+        return n - math.floor(NAME_SIMILARITY * n) + 1
 
     def similar(self, probe_key: str) -> list[str]:
         if probe_key not in self._memo:
             probe_grams = trigrams(probe_key)
-            shared = Counter(key for g in probe_grams for key in self.inverted.get(g, ()))
-            self._memo[probe_key] = [
-                key for key, n in shared.items() if n / (len(probe_grams) + len(self.grams[key]) - n) >= NAME_SIMILARITY
-            ]
+            ordered = self._ordered(probe_grams)
+            candidates = {key for g in ordered[: self._prefix(len(ordered))] for key in self.inverted.get(g, ())}
+            found = []
+            size = len(probe_grams)
+            shortest, longest = NAME_SIMILARITY * size, size / NAME_SIMILARITY  # |a & b| <= min(|a|, |b|)
+            for key in candidates:
+                other = self.grams[key]
+                if not shortest <= len(other) <= longest:
+                    continue
+                n = len(probe_grams.intersection(other))
+                if n / (size + len(other) - n) >= NAME_SIMILARITY:
+                    found.append(key)
+            self._memo[probe_key] = found
         return self._memo[probe_key]
 
     def keys_for(self, probe: DuplicateProbe) -> set[str]:
@@ -191,31 +217,88 @@ def _probable_duplicates_in_python(todo: list[tuple[int, DuplicateProbe]]) -> di
     return found
 
 
-def probable_duplicates_within(probes: Sequence[DuplicateProbe]) -> dict[int, list[int]]:
-    """Rows of one batch (an import file) that resemble each other, by index.
+def probable_duplicate_groups_within(probes: Sequence[DuplicateProbe]) -> dict[int, set[int]]:
+    """Which probes of one batch resemble each other, for *distinct* probes (an import
+    file's rows grouped by name keys and year of birth: ``probes[g]`` stands for every row
+    of group ``g``). Returns, for each probe, the probes whose rows its rows resemble
+    (itself included when its own rows resemble each other).
 
-    The same rule as against the registry: born within a year and a similar name, where a
-    row's Latin key (what would be stored) is compared with the other row's Latin and
-    Arabic keys. Symmetric: if row 3 resembles row 7, each lists the other.
+    The rule is the registry's: born within a year and a similar name, where one row's
+    Latin key (what would be stored) is compared with the other row's Latin and Arabic
+    keys; symmetric. The rows are blocked by (Latin key, year of birth): each distinct key
+    meets only the keys it shares a trigram with, in its three years, once; the cost grows
+    with the distinct names and their similar pairs, not with the square of the rows
+    (1,000 rows of one name are one block).
     """
-    todo = [(i, p) for i, p in enumerate(probes) if p.birth_year and (p.key or p.key_ar)]
-    # One matcher per year of birth: a row only meets the rows born within a year of it.
-    stored: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for i, p in todo:
+    blocks: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    todo = [(g, p) for g, p in enumerate(probes) if p.birth_year and (p.key or p.key_ar)]
+    for g, p in todo:
         if p.key:
-            stored[p.birth_year][p.key].append(i)
-    matchers = {year: _KeyMatcher(keys) for year, keys in stored.items()}
-    pairs: dict[int, set[int]] = defaultdict(set)
-    for i, p in todo:
+            blocks[p.birth_year][p.key].append(g)
+    matchers = {year: _KeyMatcher(keys) for year, keys in blocks.items()}
+    links: dict[int, set[int]] = defaultdict(set)
+    for g, p in todo:
         for year in (p.birth_year - 1, p.birth_year, p.birth_year + 1):
             if year not in matchers:
                 continue
             for key in matchers[year].keys_for(p):
-                for j in stored[year][key]:
-                    if j != i:
-                        pairs[i].add(j)
-                        pairs[j].add(i)
-    return {i: sorted(js) for i, js in sorted(pairs.items())}
+                for h in blocks[year][key]:
+                    links[g].add(h)
+                    links[h].add(g)
+    return dict(links)
+
+
+def probable_duplicates_within(probes: Sequence[DuplicateProbe]) -> dict[int, list[int]]:
+    """Rows of one batch (an import file) that resemble each other, by index: the rows
+    grouped by their probe, then :func:`probable_duplicate_groups_within`. Symmetric: if
+    row 3 resembles row 7, each lists the other. (The import keeps the groups and does not
+    expand them: 1,000 rows of one name are a million pairs.)"""
+    distinct: dict[DuplicateProbe, int] = {}
+    rows_of: list[list[int]] = []
+    for i, p in enumerate(probes):
+        g = distinct.setdefault(DuplicateProbe(p.key, p.key_ar, p.birth_year), len(distinct))
+        if g == len(rows_of):
+            rows_of.append([])
+        rows_of[g].append(i)
+    links = probable_duplicate_groups_within(list(distinct))
+    found: dict[int, list[int]] = {}
+    for g, others in links.items():
+        lines = sorted(j for h in others for j in rows_of[h])
+        for i in rows_of[g]:
+            mine = [j for j in lines if j != i]
+            if mine:
+                found[i] = mine
+    return dict(sorted(found.items()))
+
+
+def probable_duplicates_changed_since(
+    probes: Sequence[DuplicateProbe], since: datetime.datetime
+) -> dict[int, list[int]]:
+    """For each probe (by index), the people registered or changed since ``since`` who
+    resemble it (the registry rule): what an import's confirmation re-checks, since its
+    preview looked. Usually nobody changed: one query on ``updated_at``."""
+    from django.db.models.functions import Coalesce, ExtractYear
+
+    todo = [(i, p) for i, p in enumerate(probes) if p.birth_year and (p.key or p.key_ar)]
+    people: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    rows = (
+        Refugee.objects.filter(updated_at__gte=since, anonymised_at__isnull=True)
+        .annotate(year=Coalesce(ExtractYear("date_of_birth"), "birth_year", output_field=IntegerField()))
+        .exclude(name_key="")
+        .values_list("pk", "name_key", "year")
+    )
+    for pk, key, year in rows.iterator(chunk_size=2000):
+        if year is not None:
+            people[key].append((pk, year))
+    if not people or not todo:
+        return {}
+    matcher = _KeyMatcher(people)
+    found: dict[int, list[int]] = {}
+    for i, p in todo:
+        matches = {pk for key in matcher.keys_for(p) for pk, year in people[key] if abs(year - p.birth_year) <= 1}
+        if matches:
+            found[i] = sorted(matches)
+    return found
 
 
 def probable_duplicates(probe: DuplicateProbe, *, confirmed: Iterable[int] = ()) -> list[Refugee]:

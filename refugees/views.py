@@ -224,12 +224,13 @@ def refugee_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         ext = "xlsx" if upload.name.lower().endswith(".xlsx") else "csv"
         upload.seek(0)
-        result = importing.validate_import(user=request.user, content=upload.read(), ext=ext)
+        result = importing.validate_import(user=request.user, content=upload.file, ext=ext)
         context["result"] = result
-        log_shown(request, [c for row in result.rows for c in row.candidates], what=What.LIST)
+        log_shown(request, [c for row in result.flagged_rows for c in row.candidates], what=What.LIST)
         if result.valid:
-            token = importing.store_upload(user=request.user, upload=upload)
+            token = importing.store_upload(user=request.user, upload=upload, result=result)
             context["confirm_form"] = ConfirmImportForm(initial={"token": token})
+        result.discard()
     return render(request, "refugees/import.html", context)
 
 
@@ -240,24 +241,28 @@ def refugee_import_confirm(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         raise Http404
     token = form.cleaned_data["token"]
-    stored = importing.load_stored(user=request.user, token=token)
-    if stored is None:
+    # The preview's result, kept with the file: the file is not checked again.
+    result = importing.load_result(user=request.user, token=token)
+    if result is None:
         messages.error(request, _("This import has expired or was already done. Upload the file again."))
         return redirect("refugees:import")
-    content, ext = stored
-    result = importing.validate_import(user=request.user, content=content, ext=ext)
     try:
         created = importing.import_commit(
             user=request.user, result=result, confirm_different=form.cleaned_data["confirm_different"]
         )
     except ValidationError as exc:
         context = {"form": ImportUploadForm(), "columns": importing.COLUMNS, "result": result}
-        if result.valid:
+        if exc.code in ("registry_changed", "unhcr_exists"):
+            context["upload_again"] = True  # the file must be checked again
+        else:
             context["confirm_form"] = ConfirmImportForm(initial={"token": token})
         context["commit_error"] = service_error_text(exc)
+        log_shown(request, [c for row in result.flagged_rows for c in row.candidates], what=What.LIST)
         return render(request, "refugees/import.html", context)
+    finally:
+        result.discard()
     importing.discard_stored(user=request.user, token=token)
-    messages.success(request, _("%(count)s people were imported.") % {"count": len(created)})
+    messages.success(request, _("%(count)s people were imported.") % {"count": created})
     return redirect("refugees:list")
 
 

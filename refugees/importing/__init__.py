@@ -2,11 +2,14 @@
 
 * ``uploads``: the file kept in private storage between the preview and the commit, its
   token, the clean-up of abandoned uploads;
-* ``parsing``: reading a CSV or XLSX into a header and rows;
+* ``parsing``: reading a CSV or XLSX into a header and rows (streamed, the row cap
+  enforced while reading);
 * ``rules``: **the validation of an import row** (the row form and its fast path, the
   columns, the repeated number);
-* ``preview``: the dry run (``validate_import``: the rules, then the probable duplicates);
-* ``commit``: ``import_commit``, every row created or nothing.
+* ``preview``: the dry run (``validate_import``: the rules, then the probable duplicates),
+  its result holding the checked rows (``checked``: the spool the commit inserts);
+* ``commit``: ``import_commit``, every row created or nothing, from the preview's result
+  (the file is not validated twice; what may have changed since is re-checked).
 
 The names the views, the task, the tests and the bench use are re-exported here.
 """
@@ -22,7 +25,13 @@ from refugees.importing.rules import (
     row_checkers,
     row_data,
 )
-from refugees.importing.uploads import discard_abandoned_uploads, discard_stored, load_stored, store_upload
+from refugees.importing.uploads import (
+    discard_abandoned_uploads,
+    discard_stored,
+    load_result,
+    load_stored,
+    store_upload,
+)
 
 __all__ = [
     "COLUMNS",
@@ -36,6 +45,7 @@ __all__ = [
     "discard_abandoned_uploads",
     "discard_stored",
     "import_commit",
+    "load_result",
     "load_stored",
     "read_rows",
     "row_checkers",

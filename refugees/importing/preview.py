@@ -1,59 +1,174 @@
 """The dry run of an import: every row through the rules, then the probable duplicates.
 
-Nothing is saved: the preview shows the errors by line and column, and the rows that
-resemble a registered person or another row of the file.
+Nothing is saved in the registry: the preview shows the errors by line and column, and the
+rows that resemble a registered person or another row of the file. The file is streamed:
+each valid row is written, as it will be inserted, to the result's spool
+(``refugees.importing.checked``); what stays in memory per row is its line and its group
+(the rows with the same name keys and year of birth, which the duplicate checks meet
+once). The result is what the confirmation commits (``refugees.importing.commit``),
+without checking the file again; ``refugees.importing.uploads`` keeps it with the file.
 """
 
+import datetime
+from array import array
 from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from django.utils import timezone
 
 from core.access import require
 from core.models import User
 from refugees.access import can_import
-from refugees.importing.parsing import ImportFileError, read_rows
+from refugees.importing.checked import SpoolWriter, read_spool, refugee_values
+from refugees.importing.parsing import ImportFileError, as_binary, file_checksum, read_rows
 from refugees.importing.rules import RowResult, check_rows
 from refugees.models import Refugee
-from refugees.selectors import probable_duplicates_bulk, probable_duplicates_within, probe_for
+from refugees.names import name_key
+from refugees.selectors import DuplicateProbe, probable_duplicate_groups_within, probable_duplicates_bulk
 
-PROBE_FIELDS = ("first_name_latin", "last_name_latin", "first_name_ar", "last_name_ar", "date_of_birth", "birth_year")
+# The lines of the file a flagged row shows (the rest are counted): 1,000 rows of one name
+# would otherwise show a million.
+FILE_LINES_SHOWN = 10
 
 
 @dataclass
 class ImportResult:
-    rows: list[RowResult]
+    """A checked file: its errors, or what its commit needs.
+
+    ``groups`` are the distinct (Latin key, Arabic key, year of birth) of the valid rows,
+    each row's group is in the spool; ``group_duplicates`` the registered people each group
+    resembles, ``group_links`` the groups whose rows its rows resemble, ``group_lines`` the
+    lines of the groups that have links. ``flagged_rows`` are built for the page.
+    """
+
+    row_count: int = 0
+    error_rows: list[RowResult] = field(default_factory=list)
+    flagged_rows: list[RowResult] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
-
-    @property
-    def error_rows(self) -> list[RowResult]:
-        return [r for r in self.rows if r.errors]
-
-    @property
-    def flagged_rows(self) -> list[RowResult]:
-        return [r for r in self.rows if r.duplicate_ids or r.file_duplicate_lines]
+    checksum: str = ""
+    checked_at: datetime.datetime | None = None
+    offices: list[int] = field(default_factory=list)
+    groups: list[DuplicateProbe] = field(default_factory=list)
+    group_duplicates: dict[int, list[int]] = field(default_factory=dict)
+    group_links: dict[int, list[int]] = field(default_factory=dict)
+    group_lines: dict[int, list[int]] = field(default_factory=dict)
+    spool: BinaryIO | None = None
 
     @property
     def valid(self) -> bool:
-        return bool(self.rows) and not self.file_errors and not self.error_rows
+        return bool(self.row_count) and not self.file_errors and not self.error_rows
+
+    def flag_rows(self, rows: list[tuple[int, int, dict]]) -> None:
+        """The page's flagged rows from (line, group, shown data), with their candidates."""
+        shared: dict[int, list[int]] = {}
+        for g in self.group_links:
+            shared[g] = sorted(line for h in self.group_links[g] for line in self.group_lines.get(h, ()))
+        ids = {pk for pks in self.group_duplicates.values() for pk in pks}
+        people = {r.pk: r for r in Refugee.objects.filter(pk__in=ids).select_related("office")} if ids else {}
+        self.flagged_rows = []
+        for line, g, data in rows:
+            row = FlaggedRow(line=line, values={}, data=data, duplicate_ids=self.group_duplicates.get(g, []))
+            row.group, row.group_lines = g, shared.get(g, [])
+            row.candidates = [people[pk] for pk in row.duplicate_ids if pk in people]
+            self.flagged_rows.append(row)
+
+    def is_flagged(self, group: int) -> bool:
+        if group in self.group_duplicates:
+            return True
+        own = 1 if group in self.group_links.get(group, ()) else 0
+        return sum(len(self.group_lines.get(h, ())) for h in self.group_links.get(group, ())) > own
+
+    def discard(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+            self.spool = None
 
 
-def validate_import(*, user: User, content: bytes, ext: str) -> ImportResult:
-    """Read and check a file for ``user`` (``PermissionDenied`` if they may not import)."""
+@dataclass
+class FlaggedRow(RowResult):
+    """A valid row that resembles a registered person or other rows of the file. The lines
+    it resembles are its groups' lines (shared by the rows of a group), without its own."""
+
+    group: int = -1
+    group_lines: list[int] = field(default_factory=list)
+
+    @property
+    def file_duplicate_lines(self) -> list[int]:
+        return [line for line in self.group_lines if line != self.line]
+
+    @property
+    def file_duplicate_lines_shown(self) -> list[int]:
+        shown = []
+        for line in self.group_lines:
+            if line != self.line:
+                shown.append(line)
+                if len(shown) == FILE_LINES_SHOWN:
+                    break
+        return shown
+
+    @property
+    def file_duplicate_lines_more(self) -> int:
+        own = 1 if self.line in self.group_lines else 0
+        return max(0, len(self.group_lines) - own - FILE_LINES_SHOWN)
+
+
+SHOWN_FIELDS = ("first_name_latin", "last_name_latin", "date_of_birth", "birth_year")
+
+
+def validate_import(*, user: User, content: bytes | BinaryIO, ext: str) -> ImportResult:
+    """Read and check a file for ``user`` (``PermissionDenied`` if they may not import).
+
+    ``content`` is the file's bytes or a seekable binary file (an upload), read once to
+    checksum it and once, streamed, to check it.
+    """
     require(can_import(user))
+    source = as_binary(content)
+    result = ImportResult(checksum=file_checksum(source), checked_at=timezone.now())
+    spool = SpoolWriter()
+    lines, row_groups = array("l"), array("l")
+    distinct: dict[DuplicateProbe, int] = {}
+    offices: set[int] = set()
     try:
-        header, rows = read_rows(content, ext)
+        header, rows = read_rows(source, ext)
+        for line, values, data, errors in check_rows(user=user, header=header, rows=rows):
+            result.row_count += 1
+            if errors or data is None:
+                result.error_rows.append(RowResult(line=line, values=values, errors=errors, data=data))
+                continue
+            if result.error_rows:
+                continue  # nothing will be imported: only the errors matter now
+            row = refugee_values(data)
+            probe = DuplicateProbe(
+                key=row["name_key"],
+                key_ar=name_key(row["first_name_ar"], row["last_name_ar"]),
+                birth_year=row["birth_year"],
+            )
+            group = distinct.setdefault(probe, len(distinct))
+            spool.write(line=line, group=group, values=row)
+            lines.append(line)
+            row_groups.append(group)
+            offices.add(row["office_id"])
     except ImportFileError as exc:
-        return ImportResult(rows=[], file_errors=[str(exc)])
-    results = check_rows(user=user, header=header, rows=rows)
-    ok_rows = [r for r in results if r.data is not None and not r.errors]
-    probes = [probe_for(**{k: r.data.get(k) for k in PROBE_FIELDS}) for r in ok_rows]
-    found = probable_duplicates_bulk(probes)
-    all_ids: set[int] = set()
-    for i, ids in found.items():
-        ok_rows[i].duplicate_ids = ids
-        all_ids.update(ids)
-    # Two rows of the file that resemble each other are flagged like a registry candidate.
-    for i, others in probable_duplicates_within(probes).items():
-        ok_rows[i].file_duplicate_lines = [ok_rows[j].line for j in others]
-    duplicates = {r.pk: r for r in Refugee.objects.filter(pk__in=all_ids).select_related("office")}
-    for row in ok_rows:
-        row.candidates = [duplicates[pk] for pk in row.duplicate_ids if pk in duplicates]
-    return ImportResult(rows=results)
+        spool.finish().close()
+        return ImportResult(file_errors=[str(exc)])
+    file = spool.finish()
+    if not result.valid:
+        file.close()
+        return result
+    result.spool = file
+    result.offices = sorted(offices)
+    result.groups = list(distinct)
+    del distinct
+    result.group_duplicates = probable_duplicates_bulk(result.groups)
+    links = probable_duplicate_groups_within(result.groups)
+    group_lines: dict[int, list[int]] = {g: [] for g in links}
+    for line, g in zip(lines, row_groups, strict=True):
+        if g in group_lines:
+            group_lines[g].append(line)
+    result.group_links = {g: sorted(hs) for g, hs in links.items()}
+    result.group_lines = group_lines
+    flagged = {g for g in range(len(result.groups)) if result.is_flagged(g)}
+    if flagged:
+        shown = [(r["line"], r["grp"], {k: r[k] for k in SHOWN_FIELDS}) for r in read_spool(file, groups=flagged)]
+        result.flag_rows(shown)
+    return result

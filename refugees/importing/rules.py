@@ -26,7 +26,7 @@ the form accepts with the same data.
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django import forms
@@ -58,6 +58,8 @@ SEX_VALUES = {"f": "F", "female": "F", "femme": "F", "أنثى": "F", "m": "M", 
 # The documented formats, whatever the user's language (a French user's 05/06 is the same
 # day as an English user's).
 IMPORT_DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+# Rows checked per look-up of the numbers already registered (the file is streamed).
+CHECK_CHUNK = 2000
 
 
 @dataclass
@@ -66,7 +68,6 @@ class RowResult:
     values: dict[str, str]
     errors: list[tuple[str, str]] = field(default_factory=list)
     duplicate_ids: list[int] = field(default_factory=list)  # registered people it resembles
-    file_duplicate_lines: list[int] = field(default_factory=list)  # rows of the file it resembles
     candidates: list[Refugee] = field(default_factory=list)  # the registered people, for the preview
     data: dict | None = None
 
@@ -344,39 +345,57 @@ def row_checkers(*, user: User, existing_numbers: set[str]) -> tuple[RefugeeImpo
     return form, FastRowCheck(form)
 
 
-def check_rows(*, user: User, header: list[str], rows: list[list[str]]) -> list[RowResult]:
-    """Every row through the rules: its cleaned data, or its errors (column label, message)."""
+def check_rows(
+    *, user: User, header: list[str], rows: Iterable[list[str]], chunk: int = CHECK_CHUNK
+) -> Iterator[tuple[int, dict[str, str], dict | None, list[tuple[str, str]]]]:
+    """Every row through the rules, streamed: (line, cells, cleaned data or ``None``, errors
+    as (column label, message)).
+
+    The rows are read ``chunk`` at a time: one query per chunk finds the numbers already
+    registered, so the whole file is never held.
+    """
     col = header.index("unhcr_individual_number")
-    numbers = {normalise_unhcr_number(r[col]) for r in rows if len(r) > col}
-    existing = set(
-        Refugee.objects.filter(unhcr_individual_number__in=numbers).values_list("unhcr_individual_number", flat=True)
-    )
-    form, fast = row_checkers(user=user, existing_numbers=existing)
+    form, fast = row_checkers(user=user, existing_numbers=set())
+    label = str(form.fields["unhcr_individual_number"].label)
     seen: dict[str, int] = {}
-    results: list[RowResult] = []
-    for n, row in enumerate(rows, start=2):
-        values, data = row_data(header, row)
-        result = RowResult(line=n, values=values)
-        cleaned = fast.clean(data)
-        if cleaned is None:
-            form.data, form._errors = data, None
-            if form.is_valid():
-                cleaned = form.profile_data()
-        if cleaned is not None:
-            result.data = cleaned
-            number = cleaned["unhcr_individual_number"]
-            if number in seen:
-                result.errors.append(
-                    (
-                        str(form.fields["unhcr_individual_number"].label),
-                        gettext("The same UNHCR number is already on line %(line)s.") % {"line": seen[number]},
+    line = 1
+    for batch in _batches(rows, chunk):
+        numbers = {normalise_unhcr_number(r[col]) for r in batch if len(r) > col}
+        form.existing_numbers = set(
+            Refugee.objects.filter(unhcr_individual_number__in=numbers).values_list(
+                "unhcr_individual_number", flat=True
+            )
+        )
+        for row in batch:
+            line += 1
+            values, data = row_data(header, row)
+            errors: list[tuple[str, str]] = []
+            cleaned = fast.clean(data)
+            if cleaned is None:
+                form.data, form._errors = data, None
+                if form.is_valid():
+                    cleaned = form.profile_data()
+            if cleaned is not None:
+                number = cleaned["unhcr_individual_number"]
+                if number in seen:
+                    errors.append(
+                        (label, gettext("The same UNHCR number is already on line %(line)s.") % {"line": seen[number]})
                     )
-                )
-            seen.setdefault(number, n)
-        else:
-            for name, errors in form.errors.items():
-                label = str(form.fields[name].label) if name in form.fields else gettext("Row")
-                for error in errors:
-                    result.errors.append((label, str(error)))
-        results.append(result)
-    return results
+                else:
+                    seen[number] = line
+            else:
+                for name, messages in form.errors.items():
+                    field_label = str(form.fields[name].label) if name in form.fields else gettext("Row")
+                    errors.extend((field_label, str(message)) for message in messages)
+            yield line, values, cleaned, errors
+
+
+def _batches(rows: Iterable[list[str]], size: int) -> Iterator[list[list[str]]]:
+    batch: list[list[str]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

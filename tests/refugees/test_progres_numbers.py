@@ -69,7 +69,7 @@ def test_a_progres_export_imports_without_edits(client_for, caseworker, settings
         "RAB-25C10001,,Jean,Mbaye,M,1979-07-08,CF,refugee,unhcr,2025-11-03",
     ]
     preview = client.post(URL, {"file": csv_upload(HEADER, *rows)})
-    assert preview.context["result"].valid, [(r.line, r.errors) for r in preview.context["result"].rows if r.errors]
+    assert preview.context["result"].valid, [(r.line, r.errors) for r in preview.context["result"].error_rows]
     assert client.post(CONFIRM, {"token": preview_token(preview)}).status_code == 302
     numbers = set(Refugee.objects.values_list("unhcr_individual_number", "unhcr_case_number"))
     assert numbers == {

@@ -126,7 +126,7 @@ def test_it_shows_refugees_imported_in_bulk(client_for, manager, funded):
         for n, name in enumerate(["Amina", "Chantal", "Bintou"])
     ]
     result = validate_import(user=manager, content="\n".join([header, *rows]).encode(), ext="csv")
-    assert result.valid, [row.errors for row in result.rows if row.errors]
+    assert result.valid, [row.errors for row in result.error_rows]
     import_commit(user=manager, result=result, confirm_different=True)
     after = client.get(reverse("reports:dashboard"), Q).context["data"]["regions"]["totals"][0]
     assert after == before + 3

@@ -1,0 +1,132 @@
+"""The checked rows of a valid import, kept between the preview and the commit.
+
+The preview writes each valid row, as it will be inserted, to a spool file (CSV, one line a
+row, in ``COLUMNS`` order: the file's line, its duplicate group, then the ``refugees_refugee``
+columns the import sets, derived ones included: region, name and search keys, birth year).
+The commit streams that file into PostgreSQL with ``COPY`` (or reads it back in batches on
+SQLite): the rows are never validated twice, and never all held in memory.
+
+Empty cells are ``NULL`` for the nullable columns and ``''`` for the text ones
+(``NOT_NULL_TEXT``, COPY's ``FORCE_NOT_NULL``).
+"""
+
+import csv
+import io
+import json
+import tempfile
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from django.db import models
+
+from refugees.models import Refugee
+from refugees.names import name_key, search_key
+
+# The refugees_refugee columns an import writes (the rest take their defaults in the commit).
+REFUGEE_COLUMNS = [
+    "unhcr_individual_number",
+    "unhcr_case_number",
+    "first_name_latin",
+    "last_name_latin",
+    "first_name_ar",
+    "last_name_ar",
+    "sex",
+    "date_of_birth",
+    "birth_year",
+    "date_of_birth_estimated",
+    "nationality",
+    "legal_status",
+    "arrival_date",
+    "region_id",
+    "city_id",
+    "phone",
+    "languages",
+    "education_level",
+    "previous_occupation",
+    "skills",
+    "household_size",
+    "specific_needs",
+    "referral_source",
+    "intake_date",
+    "office_id",
+    "name_key",
+    "search_key",
+]
+COLUMNS = ["line", "grp", *REFUGEE_COLUMNS]
+_FIELDS = {f.column: f for f in Refugee._meta.concrete_fields}
+NOT_NULL_TEXT = [
+    c for c in REFUGEE_COLUMNS if not _FIELDS[c].null and isinstance(_FIELDS[c], models.CharField | models.TextField)
+]
+NULLABLE = {c for c in REFUGEE_COLUMNS if _FIELDS[c].null}
+JSON_COLUMNS = {c for c in REFUGEE_COLUMNS if isinstance(_FIELDS[c], models.JSONField)}
+
+
+def _text(value) -> str | None:
+    if type(value) is str:
+        return value
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def refugee_values(data: dict) -> dict:
+    """The column values of a person created from a row's cleaned data, with what the
+    registration service derives for one person (``refugees.services._derive``,
+    ``Refugee.set_name_keys``): the name and search keys, the birth year from the date, the
+    region from the city. Without a model instance per row (they cost more than the rules)."""
+    values = {c: data.get(c) for c in REFUGEE_COLUMNS if not c.endswith("_id")}
+    city, office, region = data.get("city"), data.get("office"), data.get("region")
+    values["city_id"] = city.pk if city is not None else None
+    values["office_id"] = office.pk
+    values["region_id"] = region.pk if region is not None else (city.region_id if city is not None else None)
+    if data.get("date_of_birth"):
+        values["birth_year"] = data["date_of_birth"].year
+    first, last = data.get("first_name_latin", ""), data.get("last_name_latin", "")
+    values["name_key"] = name_key(first, last)
+    values["search_key"] = search_key(first, last, data.get("first_name_ar", ""), data.get("last_name_ar", ""))
+    return values
+
+
+class SpoolWriter:
+    """Writes checked rows to a temporary file (on disk, not in memory)."""
+
+    def __init__(self):
+        self.file: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115 - handed over to the result
+        self._text = io.TextIOWrapper(self.file, encoding="utf-8", newline="")
+        self._writer = csv.writer(self._text, lineterminator="\n")
+
+    def write(self, *, line: int, group: int, values: dict) -> None:
+        self._writer.writerow([line, group, *(_text(values[c]) for c in REFUGEE_COLUMNS)])
+
+    def finish(self) -> BinaryIO:
+        self._text.flush()
+        self._text.detach()
+        self.file.seek(0)
+        return self.file
+
+
+def read_spool(file: BinaryIO, *, groups: set[int] | None = None) -> Iterator[dict]:
+    """The rows of a spool (only those of ``groups`` if given), typed back (line, grp and
+    the Refugee columns); for SQLite and for the preview's flagged rows."""
+    file.seek(0)
+    try:
+        for cells in csv.reader(line.decode("utf-8") for line in iter(file.readline, b"")):
+            row: dict = {"line": int(cells[0]), "grp": int(cells[1])}
+            if groups is not None and row["grp"] not in groups:
+                continue
+            for column, cell in zip(REFUGEE_COLUMNS, cells[2:], strict=True):
+                if cell == "" and column in NULLABLE:
+                    row[column] = None
+                elif column in JSON_COLUMNS:
+                    row[column] = json.loads(cell)
+                else:
+                    row[column] = _FIELDS[column].to_python(cell)
+            yield row
+    finally:
+        file.seek(0)
