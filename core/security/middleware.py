@@ -55,7 +55,16 @@ class RefuseBadInputMiddleware:
 
 # Pages a user who owes a second factor may still reach: the factor's own pages, signing
 # out, the language switch, the public pages.
-EXEMPT_URL_NAMES = ("mfa_setup", "mfa_verify", "logout", "set_language", "login", "healthz")
+EXEMPT_URL_NAMES = (
+    "mfa_setup",
+    "mfa_verify",
+    "passkey_auth_begin",
+    "passkey_auth_complete",
+    "logout",
+    "set_language",
+    "login",
+    "healthz",
+)
 
 
 class SecondFactorMiddleware:
