@@ -118,7 +118,7 @@ def script_context(request) -> dict:
     return {
         "passkey_config": {
             "autocompleteLoginFieldSelector": None,
-            "nextFieldSelector": "input[name='next']",
+            "nextFieldSelector": "#passkey-next",  # not the to-do badge's (htmx may swap a page with its own)
             "csrfToken": csrf.get_token(request),
             "beginAuthenticationUrl": reverse("passkey_auth_begin"),
             "completeAuthenticationUrl": reverse("passkey_auth_complete"),

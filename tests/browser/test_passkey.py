@@ -44,8 +44,9 @@ def test_a_manager_adds_a_passkey_and_signs_in_with_it(page, shot, manager, pass
     login(page, manager, "fr")
     page.wait_for_url(lambda url: reverse("mfa_verify") in url)
     page.locator("#id_token").fill(code(device))
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(lambda url: reverse("mfa_verify") not in url)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    assert reverse("mfa_verify") not in page.url, page.locator("main").inner_text()
 
     page.goto(reverse("mfa_manage"))
     button = page.locator("#passkey-register-button")
