@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django_celery_beat",
     "django_celery_results",
     # Our apps, in layering order: core <- refugees <- projects <- funding <- reports
@@ -206,6 +207,23 @@ SANAD_MFA_ENFORCED = env_bool("SANAD_MFA_ENFORCED", default=PRODUCTION and not D
 SANAD_MFA_REQUIRED_ROLES = env_list("SANAD_MFA_REQUIRED_ROLES", ["programme_manager", "committee_chair", "admin"])
 SANAD_STEP_UP_MINUTES = env_int("SANAD_STEP_UP_MINUTES", 15)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Sanad")
+# Passkeys (django-otp-webauthn, core.security.passkeys): a second factor beside the app,
+# never a passwordless sign-in. A passkey is bound to the relying party's domain,
+# OTP_WEBAUTHN_RP_ID (changing it means every passkey is added again), and the browser's
+# origin must be one of OTP_WEBAUTHN_ALLOWED_ORIGINS. In production they default to the
+# first of ALLOWED_HOSTS and https:// + each host; elsewhere to localhost (browse
+# http://localhost:8000: a browser refuses passkeys on an IP address like 127.0.0.1).
+_PASSKEY_HOSTS = [h.lstrip(".") for h in ALLOWED_HOSTS if h not in ("*", "testserver")]
+OTP_WEBAUTHN_RP_NAME = env_str("OTP_WEBAUTHN_RP_NAME", "Sanad")
+OTP_WEBAUTHN_RP_ID = env_str(
+    "OTP_WEBAUTHN_RP_ID", (_PASSKEY_HOSTS[0] if _PASSKEY_HOSTS else "localhost") if PRODUCTION else "localhost"
+)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "OTP_WEBAUTHN_ALLOWED_ORIGINS",
+    [f"https://{h}" for h in _PASSKEY_HOSTS] if PRODUCTION and _PASSKEY_HOSTS else ["http://localhost:8000"],
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "core.security.passkeys.SanadWebAuthnHelper"
 # Bad input: a query-string value longer than this is refused with a 400 (a NUL byte always).
 SANAD_MAX_QUERY_VALUE = env_int("SANAD_MAX_QUERY_VALUE", 500)
 

@@ -163,6 +163,9 @@ class SecurityEvent(models.Model):
         MFA_RECOVERY_USED = "mfa_recovery_used", _("Recovery code used")
         MFA_RECOVERY_NEW = "mfa_recovery_new", _("New recovery codes")
         MFA_RESET = "mfa_reset", _("Second factor reset by an administrator")
+        PASSKEY_ADDED = "passkey_added", _("Passkey added")
+        PASSKEY_REMOVED = "passkey_removed", _("Passkey removed")
+        PASSKEY_USED = "passkey_used", _("Second factor given with a passkey")
         PASSWORD_CHANGED = "password_changed", _("Password changed")
         PASSWORD_RESET = "password_reset", _("Password reset by email")
 

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from core.forms import LoginForm
+from core.security import passkeys
 from core.security import views as security
 
 urlpatterns = [
@@ -28,5 +29,12 @@ urlpatterns = [
     path("two-step/setup/", security.mfa_setup, name="mfa_setup"),
     path("two-step/verify/", security.mfa_verify, name="mfa_verify"),
     path("two-step/recovery-codes/", security.mfa_recovery_codes, name="mfa_recovery_codes"),
+    path("two-step/passkeys/<int:pk>/", security.mfa_passkey_name, name="mfa_passkey_name"),
+    path("two-step/passkeys/<int:pk>/remove/", security.mfa_passkey_remove, name="mfa_passkey_remove"),
+    # The passkey ceremonies (JSON, POST only; the package's script calls them).
+    path("two-step/passkeys/register/begin/", passkeys.register_begin, name="passkey_register_begin"),
+    path("two-step/passkeys/register/complete/", passkeys.register_complete, name="passkey_register_complete"),
+    path("two-step/passkeys/verify/begin/", passkeys.auth_begin, name="passkey_auth_begin"),
+    path("two-step/passkeys/verify/complete/", passkeys.auth_complete, name="passkey_auth_complete"),
     path("security-log/", security.security_log, name="security_log"),
 ]

@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 
 from core.access import get_or_404, office_q, reaches, restrict
 from core.roles import is_committee_member, is_manager, is_staff_member
-from projects.models import AgendaItem, BusinessProject, CommitteeSitting, Session
+from projects.models import AgendaItem, BusinessProject, CommitteeSitting, ConflictOfInterest, Session
 from refugees.access import refugees_visible_to
 from refugees.models import Refugee
 
@@ -79,7 +79,7 @@ def sittings_visible_to(user) -> QuerySet[CommitteeSitting]:
 
 
 def sitting_for_user(user, pk) -> CommitteeSitting:
-    return get_or_404(sittings_visible_to(user).select_related("chair"), pk)
+    return get_or_404(sittings_visible_to(user).select_related("chair", "deputy_chair"), pk)
 
 
 # --- Predicates -----------------------------------------------------------------------------
@@ -108,8 +108,12 @@ def can_put_on_agenda(user, project: BusinessProject) -> bool:
 
 def can_decide_on_project(user, project: BusinessProject) -> bool:
     """Move a project under review as the committee decided (approve, reject, return): the
-    chair of a sitting that has it on its agenda (``decision_record`` does it)."""
-    return is_committee_member(user) and AgendaItem.objects.filter(project=project, sitting__chair=user).exists()
+    chair or the deputy chair of a sitting that has it on its agenda (``decision_record``
+    does it, after :func:`can_record_item_decision`)."""
+    return (
+        is_committee_member(user)
+        and AgendaItem.objects.filter(Q(sitting__chair=user) | Q(sitting__deputy_chair=user), project=project).exists()
+    )
 
 
 def can_record_funding_progress(user, project: BusinessProject) -> bool:
@@ -144,8 +148,30 @@ def can_sit_on(user, sitting: CommitteeSitting) -> bool:
 
 
 def can_record_decision(user, sitting: CommitteeSitting) -> bool:
-    """Record the committee's decision on an agenda item: the chair of the sitting."""
-    return is_committee_member(user) and user.pk == sitting.chair_id
+    """Record the committee's decisions of a sitting: its chair, or its deputy chair (for the
+    items :func:`item_decider_id` gives them)."""
+    return is_committee_member(user) and user.pk in (sitting.chair_id, sitting.deputy_chair_id)
+
+
+def item_decider_id(item: AgendaItem) -> int | None:
+    """**The conflict rule**: who records the decision on an agenda item. The chair, unless
+    they declared a conflict of interest on it; then the deputy chair named on the sitting,
+    unless conflicted too; else nobody: the decision waits (another sitting)."""
+    sitting = item.sitting
+    conflicted = set(
+        ConflictOfInterest.objects.filter(
+            item=item, member_id__in=[sitting.chair_id, sitting.deputy_chair_id]
+        ).values_list("member_id", flat=True)
+    )
+    for candidate in (sitting.chair_id, sitting.deputy_chair_id):
+        if candidate is not None and candidate not in conflicted:
+            return candidate
+    return None
+
+
+def can_record_item_decision(user, item: AgendaItem) -> bool:
+    """Record the decision on this item: the chair or deputy of the sitting whose turn it is."""
+    return can_record_decision(user, item.sitting) and user.pk == item_decider_id(item)
 
 
 def can_close_sitting(user, sitting: CommitteeSitting) -> bool:

@@ -350,12 +350,13 @@ def committee_members():
 class SittingForm(LengthChecked, forms.ModelForm):
     class Meta:
         model = CommitteeSitting
-        fields = ["date", "location", "quorum", "chair", "members"]
+        fields = ["date", "location", "quorum", "chair", "deputy_chair", "members"]
         widgets = {"date": DATE, "members": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chair"].queryset = committee_members()
+        self.fields["deputy_chair"].queryset = committee_members()
         self.fields["members"].queryset = committee_members()
         self.fields["quorum"].validators += [MinValueValidator(1), MaxValueValidator(50)]
 
@@ -369,6 +370,12 @@ class SittingForm(LengthChecked, forms.ModelForm):
             count = len({*members, chair})
             if quorum > count:
                 self.add_error("quorum", _("The quorum cannot exceed the number of members (%(n)s).") % {"n": count})
+        deputy = data.get("deputy_chair")
+        if deputy is not None and chair is not None and members is not None:
+            if deputy == chair:
+                self.add_error("deputy_chair", _("The deputy chair is another member than the chair."))
+            elif deputy not in members:
+                self.add_error("deputy_chair", _("The deputy chair must be one of the sitting's members."))
         return data
 
 

@@ -6,6 +6,7 @@ transition, see ``projects.workflow``); each writes a ``ProjectTransition`` row.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language
@@ -330,6 +331,17 @@ class CommitteeSitting(TimeStampedModel):
     chair = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("chair")
     )
+    # Records the decision on an item the chair declared a conflict on (a member of the
+    # sitting, not the chair); without one, or conflicted too, that decision waits.
+    deputy_chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("deputy chair"),
+        help_text=_("A member of the sitting who records the decision on a project the chair declared a conflict on."),
+    )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="committee_sittings", verbose_name=_("members")
     )
@@ -346,10 +358,19 @@ class CommitteeSitting(TimeStampedModel):
         ordering = ["-date", "-pk"]
         verbose_name = _("committee sitting")
         verbose_name_plural = _("committee sittings")
-        constraints = [models.CheckConstraint(condition=Q(quorum__gte=1), name="sitting_quorum_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quorum__gte=1), name="sitting_quorum_positive"),
+            models.CheckConstraint(condition=~Q(deputy_chair=F("chair")), name="sitting_deputy_not_chair"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.location}".strip()
+
+    def clean(self) -> None:
+        if self.deputy_chair_id is not None and self.deputy_chair_id == self.chair_id:
+            raise ValidationError(
+                {"deputy_chair": _("The deputy chair is another member than the chair.")}, code="deputy_is_chair"
+            )
 
 
 class AgendaItem(models.Model):

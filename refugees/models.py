@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from core.models import City, Office, PartnerOrganisation, Region, TimeStampedModel
 from core.storage import private_storage
 from refugees.names import name_key, search_key
-from refugees.validators import validate_phone, validate_unhcr_number
+from refugees.validators import validate_case_number, validate_phone, validate_unhcr_number
 
 
 class Sex(models.TextChoices):
@@ -79,7 +79,9 @@ class Refugee(TimeStampedModel):
     unhcr_individual_number = models.CharField(
         _("UNHCR individual number"), max_length=20, unique=True, validators=[validate_unhcr_number]
     )
-    unhcr_case_number = models.CharField(_("UNHCR case number"), max_length=20, blank=True)
+    unhcr_case_number = models.CharField(
+        _("UNHCR case number"), max_length=20, blank=True, validators=[validate_case_number]
+    )
     first_name_latin = models.CharField(_("first name (Latin script)"), max_length=100)
     last_name_latin = models.CharField(_("last name (Latin script)"), max_length=100)
     first_name_ar = models.CharField(_("first name (Arabic script)"), max_length=100, blank=True)

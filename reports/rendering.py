@@ -244,9 +244,10 @@ _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 
 def _isolated(text: str, rtl: bool) -> str:
     """In an Arabic report, a cell with no Arabic letter ("60+", "<5", "18-59", 5.022,00) is
-    a left-to-right run: isolated, so the bidi algorithm never turns "60+" into "+60"."""
+    a left-to-right run: isolated (LRI ... PDI, which WeasyPrint honours in a table cell where
+    it ignores ``<bdi dir="ltr">``), so the bidi algorithm never turns "60+" into "+60"."""
     if rtl and not _ARABIC.search(text):
-        return f'<bdi dir="ltr">{escape(text)}</bdi>'
+        return f"\u2066{escape(text)}\u2069"
     return escape(text)
 
 

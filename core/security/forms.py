@@ -19,6 +19,20 @@ class TokenForm(LengthChecked, forms.Form):
         return "".join((self.cleaned_data.get("token") or "").split()).lower()
 
 
+class PasskeyNameForm(LengthChecked, forms.Form):
+    """The name a user gives a passkey, to tell it from their others ("Work laptop")."""
+
+    name = forms.CharField(
+        label=_("Name of the passkey"),
+        max_length=64,
+        help_text=_('Where it lives, so you can tell it from your others: "Work laptop", "Phone".'),
+        widget=forms.TextInput(attrs={"autofocus": True}),
+    )
+
+    def clean_name(self) -> str:
+        return " ".join((self.cleaned_data.get("name") or "").split())
+
+
 class SecurityLogFilter(LengthChecked, forms.Form):
     kind = forms.ChoiceField(
         label=_("Event"),

@@ -13,6 +13,7 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
@@ -55,7 +56,16 @@ class RefuseBadInputMiddleware:
 
 # Pages a user who owes a second factor may still reach: the factor's own pages, signing
 # out, the language switch, the public pages.
-EXEMPT_URL_NAMES = ("mfa_setup", "mfa_verify", "logout", "set_language", "login", "healthz")
+EXEMPT_URL_NAMES = (
+    "mfa_setup",
+    "mfa_verify",
+    "passkey_auth_begin",
+    "passkey_auth_complete",
+    "logout",
+    "set_language",
+    "login",
+    "healthz",
+)
 
 
 class SecondFactorMiddleware:
@@ -77,6 +87,8 @@ class SecondFactorMiddleware:
             and not mfa.session_verified(request)
             and mfa.must_verify(user, request.session)
         ):
+            if request.headers.get("HX-Request"):  # a fragment (the to-do badge): nothing to swap in
+                return HttpResponse(status=204)
             target = "mfa_verify" if mfa.has_device(user) else "mfa_setup"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

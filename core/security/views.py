@@ -22,8 +22,8 @@ from core.access import require
 from core.models import SecurityEvent
 from core.pagination import paginate, querystring_without_page
 from core.roles import is_manager
-from core.security import log, mfa
-from core.security.forms import SecurityLogFilter, TokenForm
+from core.security import log, mfa, passkeys
+from core.security.forms import PasskeyNameForm, SecurityLogFilter, TokenForm
 
 SETUP_KEY = "sanad_mfa_setup_device"
 
@@ -58,8 +58,36 @@ def mfa_manage(request: HttpRequest) -> HttpResponse:
         "apps": [d for d in devices if isinstance(d, TOTPDevice)],
         "codes_left": recovery.token_set.count() if recovery else 0,
         "required": mfa.mfa_required(request.user),
+        "passkeys": list(passkeys.passkeys_of(request.user)),
+        "may_add_passkey": mfa.recently_verified(request),
+        **passkeys.script_context(request),
     }
     return render(request, "registration/mfa_manage.html", context)
+
+
+def mfa_passkey_name(request: HttpRequest, pk: int) -> HttpResponse:
+    """Name one of one's passkeys (the page a new passkey opens on)."""
+    passkey = passkeys.passkey_for_user(request.user, pk)
+    form = PasskeyNameForm(request.POST or None, initial={"name": passkey.name})
+    if request.method == "POST" and form.is_valid():
+        passkey.name = form.cleaned_data["name"]
+        passkey.save(update_fields=["name"])
+        messages.success(request, _("The passkey is named “%(name)s”.") % {"name": passkey.name})
+        return redirect("mfa_manage")
+    return render(request, "registration/mfa_passkey_name.html", {"form": form, "passkey": passkey})
+
+
+@require_POST
+@mfa.step_up
+def mfa_passkey_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove one of one's passkeys (it stops working at once); a step-up action."""
+    passkey = passkeys.passkey_for_user(request.user, pk)
+    with transaction.atomic():
+        name = passkey.name
+        passkey.delete()
+        log.record(SecurityEvent.Kind.PASSKEY_REMOVED, request=request, user=request.user, detail=name)
+    messages.success(request, _("The passkey “%(name)s” is removed.") % {"name": name})
+    return redirect("mfa_manage")
 
 
 def mfa_setup(request: HttpRequest) -> HttpResponse:
@@ -120,7 +148,10 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
             return redirect(_next(request))
         form.add_error("token", _("This code is not valid. Try the code the app shows now, or a recovery code."))
         log.record(SecurityEvent.Kind.MFA_FAILED, request=request, user=user)
-    return render(request, "registration/mfa_verify.html", {"form": form, "next": _next(request)})
+    context = {"form": form, "next": _next(request), "has_passkey": passkeys.has_passkey(user)}
+    if context["has_passkey"]:
+        context.update(passkeys.script_context(request))
+    return render(request, "registration/mfa_verify.html", context)
 
 
 @require_POST

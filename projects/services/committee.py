@@ -29,12 +29,20 @@ from projects.services.workflow import _transition, project_approve, project_rej
 
 
 @transaction.atomic
-def sitting_create(*, by, date, chair, members: Iterable, quorum: int = 3, location: str = "") -> CommitteeSitting:
+def sitting_create(
+    *, by, date, chair, members: Iterable, quorum: int = 3, location: str = "", deputy_chair=None
+) -> CommitteeSitting:
+    """Plan a sitting; the chair is always a member, and so is the deputy chair (if named)."""
     require(access.can_manage_sittings(by))
-    sitting = CommitteeSitting(date=date, chair=chair, quorum=quorum, location=location)
+    members = {*members, chair}
+    if deputy_chair is not None and deputy_chair not in members:
+        raise ValidationError(
+            {"deputy_chair": _("The deputy chair must be one of the sitting's members.")}, code="deputy_not_member"
+        )
+    sitting = CommitteeSitting(date=date, chair=chair, deputy_chair=deputy_chair, quorum=quorum, location=location)
     sitting.full_clean()
     sitting.save()
-    sitting.members.set({*members, chair})
+    sitting.members.set(members)
     return sitting
 
 
@@ -100,6 +108,24 @@ def conflict_declare(*, item: AgendaItem, member, reason: str = "") -> ConflictO
     return conflict
 
 
+def decision_turn_text(item: AgendaItem, user) -> str:
+    """Why ``user`` (the chair or the deputy chair) does not record this item's decision."""
+    decider = access.item_decider_id(item)
+    if ConflictOfInterest.objects.filter(item=item, member=user).exists():
+        if decider is not None:
+            return _(
+                "You declared a conflict of interest on this project: you cannot record the decision. "
+                "The deputy chair records it."
+            )
+        return _(
+            "You declared a conflict of interest on this project: you cannot record the decision. "
+            "The decision waits for another sitting."
+        )
+    if decider is None:
+        return _("The decision on this project waits: the chair and the deputy chair both declared a conflict.")
+    return _("The chair records this decision; the deputy chair only when the chair declared a conflict.")
+
+
 def quorum_met(item: AgendaItem) -> bool:
     """**The committee quorum**: at least ``sitting.quorum`` distinct members scored the
     project (a member who declared a conflict cannot score, so never counts)."""
@@ -117,18 +143,14 @@ def decision_record(
     conditions: str = "",
     reason: str = "",
 ) -> CommitteeDecision:
-    """The chair records the committee's decision once the quorum is met; the project moves accordingly."""
+    """The chair records the committee's decision once the quorum is met (the deputy chair
+    when the chair declared a conflict on the project: ``access.item_decider_id``); the
+    project moves accordingly."""
     item = _lock_item(item)
     require(access.can_record_decision(by, item.sitting))
     _require_open_item(item)
-    if ConflictOfInterest.objects.filter(item=item, member=by).exists():
-        raise ValidationError(
-            _(
-                "You declared a conflict of interest on this project: you cannot record the decision. "
-                "The decision waits for another chair of a sitting."
-            ),
-            code="conflicted",
-        )
+    if not access.can_record_item_decision(by, item):
+        raise ValidationError(decision_turn_text(item, by), code="conflicted")
     if not quorum_met(item):
         raise ValidationError(
             _("The quorum is not met: %(quorum)s members must score the project before a decision."),

@@ -42,6 +42,7 @@ def sitting_create(request: HttpRequest) -> HttpResponse:
             quorum=data["quorum"],
             chair=data["chair"],
             members=data["members"],
+            deputy_chair=data["deputy_chair"],
         )
         messages.success(request, _("Sitting created."))
         return redirect("projects:sitting_detail", pk=sitting.pk)
@@ -113,7 +114,11 @@ def sitting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _item_for_user(request: HttpRequest, pk: int, item_pk: int) -> AgendaItem:
     sitting = access.sitting_for_user(request.user, pk)
-    return get_object_or_404(AgendaItem.objects.select_related("sitting", "project"), sitting=sitting, pk=item_pk)
+    return get_object_or_404(
+        AgendaItem.objects.select_related("sitting__chair", "sitting__deputy_chair", "project"),
+        sitting=sitting,
+        pk=item_pk,
+    )
 
 
 def _item_page(request: HttpRequest, item: AgendaItem, *, status: int = 200, **bound) -> HttpResponse:
@@ -130,11 +135,17 @@ def _item_page(request: HttpRequest, item: AgendaItem, *, status: int = 200, **b
     if open_for_me and not context["conflicted"] and not context["my_scores"]:
         forms["score_form"] = ScoreForm(criteria=ScoringCriterion.objects.filter(is_active=True))
         forms["conflict_form"] = ConflictForm()
-    if open_for_me and access.can_record_decision(user, sitting):
+    decider_id = access.item_decider_id(item)
+    if open_for_me and access.can_record_item_decision(user, item):
         requested = context["requested"]
         forms["decision_form"] = DecisionForm(requested=requested, initial={"approved_amount": requested})
     forms.update(bound)
-    context.update(forms, quorum_met=services.quorum_met(item))
+    context.update(
+        forms,
+        quorum_met=services.quorum_met(item),
+        decision_waits=decider_id is None,
+        deputy_decides=decider_id is not None and decider_id == sitting.deputy_chair_id,
+    )
     return render(request, "projects/item_detail.html", context, status=status)
 
 

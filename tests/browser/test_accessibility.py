@@ -353,3 +353,50 @@ def test_it_finds_no_serious_violation_on_each_role_pages(request, page, shot, p
         page.goto("/")  # (a form sent empty may have left the page on a POST-only URL)
         switch_language(page, lang)
         _check_all(page, shot, pages, lang, forms_sent_empty)
+
+
+def test_it_finds_no_serious_violation_on_the_second_factor_pages(page, shot, settings, office_rabat):
+    """Enrolment with the QR code, the recovery codes, the two-step page with its passkeys,
+    naming a passkey and the second-factor step (code, passkey or recovery code), in both
+    languages, as a manager who must give a second factor meets them at first login."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    settings.SANAD_MFA_ENFORCED = True
+    failures = []
+
+    def check(name: str, lang: str) -> None:
+        shot(page, f"{lang}-{name}")
+        violations = axe_violations(page)
+        if violations:
+            failures.append(f"{name} ({page.url}) in {lang}:\n  " + "\n  ".join(map(str, violations)))
+
+    for lang in LANGUAGES:
+        page.context.clear_cookies()
+        user = make_user(Role.PROGRAMME_MANAGER, username=f"mfa.{lang}", office=office_rabat)
+        login(page, user, lang)
+        page.wait_for_url(lambda url: reverse("mfa_setup") in url)
+        page.locator("#mfa-qr").wait_for()
+        check("enrol-with-the-qr-code", lang)
+        device = TOTPDevice.objects.get(user=user, confirmed=False)
+        page.locator("#id_token").fill(f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}")
+        page.locator("main form button[type=submit]").first.click()
+        page.locator("#recovery-codes").wait_for()
+        check("recovery-codes", lang)
+        passkey = WebAuthnCredential.objects.create(
+            user=user, name="Ordinateur", credential_id=lang.encode() * 8, public_key=b"\x00", sign_count=0
+        )
+        page.goto(reverse("mfa_manage"))
+        page.locator("#passkey-register-button").wait_for()  # the package's script ran
+        check("two-step-page-with-passkeys", lang)
+        page.goto(reverse("mfa_passkey_name", args=[passkey.pk]))
+        check("name-a-passkey", lang)
+        page.goto(reverse("mfa_verify"))
+        page.locator("#passkey-verification-button").wait_for()
+        check("second-factor-step", lang)
+        page.locator("#id_token").fill("000000")
+        page.locator("main form button[type=submit]").first.click()
+        page.locator(".invalid-feedback").first.wait_for()
+        check("second-factor-step-with-an-error", lang)
+    assert not failures, "axe-core found serious or critical violations:\n" + "\n".join(failures)

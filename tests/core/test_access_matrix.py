@@ -175,6 +175,14 @@ ACCESS: dict[str, Row] = {
     "mfa_verify": Row(get=SIGNED_IN, post=SIGNED_IN),
     "mfa_recovery_codes": Row(get=NOT_ALLOWED, post=SIGNED_IN),
     "security_log": Row(get={PM}, post=NOT_ALLOWED),
+    # passkeys: another user's passkey is a 404; the ceremonies refuse a user without the app
+    # or a passkey (nobody here has one: tests/security/test_passkeys.py lets them in)
+    "mfa_passkey_name": Row(get=NOBODY, post=NOBODY, not_found=SIGNED_IN, kwargs=lambda w: {"pk": w.passkey.pk}),
+    "mfa_passkey_remove": post_only(NOBODY, not_found=SIGNED_IN, kwargs=lambda w: {"pk": w.passkey.pk}),
+    "passkey_register_begin": post_only(NOBODY, not_found=NOBODY),
+    "passkey_register_complete": post_only(NOBODY, not_found=NOBODY),
+    "passkey_auth_begin": post_only(NOBODY, not_found=NOBODY),
+    "passkey_auth_complete": post_only(NOBODY, not_found=NOBODY),
     "set_language": Row(get=EVERYONE, post=EVERYONE, public=True),
     "healthz": Row(get=EVERYONE, post=NOT_ALLOWED, public=True),
     "readyz": Row(get=EVERYONE, post=NOT_ALLOWED, public=True),
@@ -317,6 +325,15 @@ def world(
 
     settings.PRIVATE_MEDIA_ROOT = tmp_path
     w = SimpleNamespace(rabat=office_rabat)
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    w.passkey = WebAuthnCredential.objects.create(
+        user=make_user(Role.CASEWORKER, username="passkey.owner", office=office_rabat),
+        name="laptop",
+        credential_id=b"matrix-passkey",
+        public_key=b"\x00",
+        sign_count=0,
+    )
     oujda_city = City.objects.get(slug="oujda")
     # refugees
     w.refugee = RefugeeFactory(office=office_rabat, caseworker=caseworker)

@@ -76,6 +76,12 @@ SHOWS_NOBODY = {
     "mfa_setup",
     "mfa_verify",
     "mfa_recovery_codes",
+    "mfa_passkey_name",
+    "mfa_passkey_remove",
+    "passkey_register_begin",
+    "passkey_register_complete",
+    "passkey_auth_begin",
+    "passkey_auth_complete",
     "security_log",  # staff accounts and addresses, no person of concern
     "reminder_settings",
     # webhooks: endpoints and their delivery logs (ids, codes, statuses; no person)
