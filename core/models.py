@@ -195,3 +195,6 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.username}"
+
+
+from core.api.models import ApiToken  # noqa: E402, F401  (an API token is a core model)

@@ -1,0 +1,3 @@
+"""The funding endpoints of the API (docs/api.md)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The projects endpoints of the API (docs/api.md)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The refugees endpoints of the API (docs/api.md)."""
+
+urlpatterns = []
