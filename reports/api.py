@@ -27,7 +27,7 @@ from rest_framework.views import APIView
 
 from core.api.errors import error_responses
 from core.api.models import Scope
-from core.api.permissions import PartnerPermission, ScopePermission
+from core.api.permissions import PartnerPermission, ScopePermission, partner_of
 from core.api.urls import api_path
 from core.storage import serve_private_file
 from reports import access, caching
@@ -156,7 +156,7 @@ def _figures(partner, period) -> dict:
 
 
 def _partner(request):
-    return request.user.partner_organisation
+    return partner_of(request)
 
 
 PERIOD_PARAMETER = OpenApiParameter(
@@ -291,6 +291,7 @@ class DefinitionsView(PartnerView):
         },
     )
     def get(self, request):
+        _partner(request)
         lang = caching.current_language()
         return Response(
             [

@@ -4,6 +4,7 @@ signed-in user has no scopes to check: their role decides, as on the pages."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
@@ -30,6 +31,8 @@ class ScopePermission(permissions.IsAuthenticated):
     def has_permission(self, request, view) -> bool:
         if not super().has_permission(request, view):
             return False
+        if not hasattr(view, request.method.lower()):
+            return True  # a method the endpoint does not have: 405 for whoever asks
         scope = getattr(view, "read_scope" if request.method in SAFE else "write_scope", None)
         if scope is None:
             return False
@@ -42,16 +45,17 @@ class CasesPermission(ScopePermission):
 
 
 class PartnerPermission(ScopePermission):
-    """The aggregates of the caller's own organisation: a partner officer (or a partner
-    organisation's token) only; managers read the exact figures on their own pages."""
+    """The aggregates of the caller's own organisation (the view asks for the organisation:
+    :func:`partner_of`)."""
 
-    message = _("Only a partner organisation reads its protected figures here.")
 
-    def has_permission(self, request, view) -> bool:
-        if not super().has_permission(request, view):
-            return False
-        user = request.user
-        return is_partner_officer(user) and getattr(user, "partner_organisation_id", None) is not None
+def partner_of(request):
+    """The caller's partner organisation: a partner officer (or a partner organisation's
+    token) only; managers read the exact figures on their own pages (403 otherwise)."""
+    user = request.user
+    if not (is_partner_officer(user) and getattr(user, "partner_organisation_id", None) is not None):
+        raise PermissionDenied(_("Only a partner organisation reads its protected figures here."))
+    return user.partner_organisation
 
 
 class CaseViewMixin:
