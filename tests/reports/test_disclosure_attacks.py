@@ -73,10 +73,13 @@ def _api_client(partner_code: str):
 
 def _attack_all(codes=("refugees_received",)) -> list:
     """Every partner's publication, and everything its API token gets for the period."""
+    cache.clear()  # the examples roll back: the data version (moved on commit) does not tell them apart
     recovered = []
     for partner_code in ("ministry", "unhcr", "anapec"):
-        pub = publication_for(PartnerOrganisation.objects.get(code=partner_code), YEAR.start, YEAR.end)
+        # The API first: its build is remembered (DisclosureMemory), and the harness's own
+        # build after it is the same publication (a later build hides what an earlier hid).
         api = api_figures(_api_client(partner_code), YEAR.key)
+        pub = publication_for(PartnerOrganisation.objects.get(code=partner_code), YEAR.start, YEAR.end)
         for code in codes:
             attacked, found = attack(pub, code, api=api)
             ATTACKED["cells"] += attacked
