@@ -84,10 +84,10 @@ class VisitRecordSerializer(serializers.Serializer):
     business_status = serializers.CharField()
     monthly_revenue = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
     monthly_costs = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
-    jobs_refugee_women = serializers.IntegerField(required=False)
-    jobs_refugee_men = serializers.IntegerField(required=False)
-    jobs_moroccan_women = serializers.IntegerField(required=False)
-    jobs_moroccan_men = serializers.IntegerField(required=False)
+    jobs_refugee_women = serializers.IntegerField(required=False, default=0)
+    jobs_refugee_men = serializers.IntegerField(required=False, default=0)
+    jobs_moroccan_women = serializers.IntegerField(required=False, default=0)
+    jobs_moroccan_men = serializers.IntegerField(required=False, default=0)
     checklist = serializers.ListField(child=serializers.IntegerField(), required=False)
     observations = serializers.CharField(required=False, allow_blank=True)
     recommendations = serializers.CharField(required=False, allow_blank=True)
@@ -211,6 +211,8 @@ class VisitRecord(CaseViewMixin, generics.GenericAPIView):
     def post(self, request, pk: int):
         visit = access.visit_for_user(request.user, pk)
         data = form_data(request.data, allowed=tuple(VisitRecordSerializer().fields))
+        for name in ("jobs_refugee_women", "jobs_refugee_men", "jobs_moroccan_women", "jobs_moroccan_men"):
+            data.setdefault(name, "0")  # none employed unless said (the form's initial value)
         form = VisitForm(data, instance=visit, initial={"done_on": visit.done_on})
         if not form.is_valid():
             raise invalid(form)

@@ -13,8 +13,10 @@ special cases of these equations. A cell is *recovered* when both bounds are the
 number.
 
 It also holds everything the API gives the partner (``api_figures``: every request a
-partner's token can make for the period, over HTTP): each API cell must be the
-publication's cell, shown the same, and joins the equations.
+partner's token can make for the period, over HTTP): each API cell is a cell of the
+publication's space and joins the equations. (The API's answer may come from another build
+of the same publication than the harness's, e.g. one that remembered the first build's
+hidden cells: the adversary then holds both versions, a stronger position.)
 """
 
 from __future__ import annotations
@@ -64,33 +66,31 @@ def api_figures(client, period_key: str) -> dict:
 
 
 def api_cells(payload: dict, pub, code: str) -> list[tuple[dict, object, object]]:
-    """The cells of ``code`` the API returned, with their true values; each must be the
-    publication's own cell, shown the same (the API shows what the dashboard and the files
-    show, never more)."""
+    """The cells of ``code`` the API returned, with their true values; each must be a cell
+    of the publication's space (the API shows what the dashboard and the files show, never
+    more: ``NotPublishedError`` otherwise)."""
     out = []
     exact = pub.exact
     for item in payload["indicators"]:
         if item["code"] != code:
             continue
         if item["total"] is not None:
-            assert item["total"] == pub.total(code), (code, "total")
+            pub.total(code)
             out.append(({}, item["total"], int(exact.total(code))))
         for margin in item["margins"]:
             dim = margin["dimension"]
-            shown = {str(k): v for k, v in pub.margin(code, dim).items()}
+            pub.margin(code, dim)
             true = {str(k): (k, v) for k, v in exact.margin(code, dim).items()}
             for cell in margin["cells"]:
-                assert cell["value"] == shown[cell["key"]], (code, dim, cell)
                 key, value = true[cell["key"]]
                 out.append(({dim: key}, cell["value"], int(value)))
         for table in item["tables"]:
             row, col = table["rows"], table["columns"]
-            shown = {(str(a), str(b)): v for (a, b), v in pub.cross(code, row, col).items()}
+            pub.cross(code, row, col)
             true = {(str(a), str(b)): v for (a, b), v in exact.cross(code, row, col).items()}
             keys = {(str(a), str(b)): (a, b) for (a, b) in exact.cross(code, row, col)}
             for cell in table["cells"]:
                 pair = (cell["row"], cell["column"])
-                assert cell["value"] == shown[pair], (code, row, col, cell)
                 a, b = keys[pair]
                 out.append(({row: a, col: b}, cell["value"], int(true[pair])))
     return out
@@ -131,11 +131,11 @@ def attack(pub, code: str, threshold: int = 5, api: dict | None = None) -> tuple
     of the API's answer ``api`` (:func:`api_figures`) when given."""
     cells = published_cells(pub, code)
     if api is not None:
-        seen = {json.dumps(c[0], sort_keys=True, default=str) for c in cells}
+        seen = {json.dumps([c[0], c[1]], sort_keys=True, default=str) for c in cells}
         for cell in api_cells(api, pub, code):
-            slice_key = json.dumps(cell[0], sort_keys=True, default=str)
-            if slice_key not in seen:  # a cell the files and the dashboard do not have
-                seen.add(slice_key)
+            key = json.dumps([cell[0], cell[1]], sort_keys=True, default=str)
+            if key not in seen:  # shown otherwise than in the harness's build: one more equation
+                seen.add(key)
                 cells.append(cell)
     atoms = atoms_for(cells, pub, code)
     n = len(atoms)
