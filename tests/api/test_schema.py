@@ -5,7 +5,6 @@ committed ``docs/api/openapi.yaml`` (regenerate it with
 from pathlib import Path
 
 import pytest
-
 from django.conf import settings
 from django.core.management import call_command
 
