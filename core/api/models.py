@@ -7,7 +7,6 @@ from __future__ import annotations
 import ipaddress
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,11 +43,11 @@ class ApiToken(models.Model):
         related_name="api_tokens",
         verbose_name=_("partner organisation"),
     )
-    scopes = ArrayField(models.CharField(max_length=20, choices=Scope.choices), verbose_name=_("scopes"))
+    # Lists in JSON (SQLite, the `make run` default, has no array type): scope values, and
+    # addresses or networks.
+    scopes = models.JSONField(_("scopes"), default=list)
     expires_at = models.DateTimeField(_("expires at"))
-    allowed_ips = ArrayField(
-        models.CharField(max_length=50), default=list, blank=True, verbose_name=_("allowed addresses")
-    )
+    allowed_ips = models.JSONField(_("allowed addresses"), default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
