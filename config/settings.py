@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "django_otp_webauthn",
     "django_celery_beat",
     "django_celery_results",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Our apps, in layering order: core <- refugees <- projects <- funding <- reports
     "core",
     "refugees",
@@ -385,6 +388,52 @@ SANAD_WEBHOOKS_ALLOW_LOOPBACK = env_bool("SANAD_WEBHOOKS_ALLOW_LOOPBACK", defaul
 SANAD_WEBHOOKS_TIMEOUT = env_float("SANAD_WEBHOOKS_TIMEOUT", 5.0)
 SANAD_WEBHOOKS_MAX_ATTEMPTS = env_int("SANAD_WEBHOOKS_MAX_ATTEMPTS", 6)
 SANAD_WEBHOOKS_RETRY_SECONDS = env_int("SANAD_WEBHOOKS_RETRY_SECONDS", 60)
+
+# --- The REST API (core/api, docs/api.md) ---------------------------------------------
+# Tokens (core.api.authentication) or the browser's session (with CSRF); every error in one
+# JSON shape (core.api.errors); cursor pages; a rate per token on the API's cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "core.api.authentication.TokenAuthentication",
+        "core.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("SANAD_API_RATE", "600/minute")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.Cursor",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sanad API",
+    "DESCRIPTION": "Aggregates for partners (through the disclosure layer) and cases for staff. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+}
+# The rate limits are kept in this cache: Redis when there is one (shared by every web
+# process: SANAD_API_CACHE_URL, or the Celery broker's Redis), the process's memory otherwise.
+_API_CACHE_URL = env_str("SANAD_API_CACHE_URL", "") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else ""
+)
+CACHES["api"] = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _API_CACHE_URL, "KEY_PREFIX": "api"}
+    if _API_CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api"}
+)
+# A new token expires after this many days unless its creator chooses sooner.
+SANAD_API_TOKEN_MAX_DAYS = env_int("SANAD_API_TOKEN_MAX_DAYS", 365)
 
 # --- Security -------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

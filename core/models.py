@@ -201,4 +201,5 @@ class SecurityEvent(models.Model):
 
 
 # The webhooks' models belong to this app (migration core.0005); they live in their package.
+from core.api.models import ApiToken  # noqa: E402, F401  (an API token is a core model)
 from core.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent  # noqa: E402, F401

@@ -85,7 +85,7 @@ def outcome(response) -> str:
     code = response.status_code
     if code == 302:
         return LOGIN if urlparse(response["Location"]).path in ("/accounts/login/", "/admin/login/") else OK
-    if code in (200, 204, 400):
+    if code in (200, 201, 204, 400):
         return OK
     return str(code)
 
@@ -104,11 +104,13 @@ class Row:
     public: bool = False  # the anonymous visitor is not sent to the login page
     refused: str = "403"
     forbidden: frozenset = NOBODY  # 403 whatever ``refused`` says (the IT admin, in the Django admin)
+    anon: str = LOGIN  # what the anonymous visitor gets (the API answers 401 itself)
+    json: bool = False  # the POST body is JSON (the API)
 
     def expected(self, method: str, who: str) -> str:
         allowed = self.get if method == "GET" else self.post
         if who == ANON and not self.public:
-            return LOGIN
+            return self.anon
         if allowed == NOT_ALLOWED:
             return NOT_ALLOWED
         if who in self.not_found:
@@ -294,7 +296,58 @@ ACCESS: dict[str, Row] = {
         get={UNHCR, ADMIN}, post={UNHCR, ADMIN}, not_found=NOT_UNHCR_HOOK, kwargs=pk("hook")
     ),
     "webhooks:delivery_retry": post_only({UNHCR, ADMIN}, not_found=NOT_UNHCR_HOOK, kwargs=pk("hook_delivery")),
+    # the API's token pages: the manager (the staff's tokens), the admin (the partners')
+    "api_tokens": Row(get={PM, ADMIN}, post=NOT_ALLOWED),
+    "api_token_create": Row(get={PM, ADMIN}, post={PM, ADMIN}),
+    "api_token_revoke": post_only({PM}, not_found=frozenset({ADMIN}), kwargs=pk("token")),
 }
+
+
+# --- The API (/api/v1/): the same doors, answered in JSON (401 for an anonymous caller) -----
+def api(get, post, *, not_found=NOBODY, kwargs=None, data=None, let_in=OK, public=False) -> Row:
+    return Row(
+        get=get,
+        post=post,
+        not_found=not_found,
+        kwargs=kwargs,
+        data=data,
+        anon="401",
+        json=True,
+        let_in=let_in,
+        public=public,
+    )
+
+
+PARTNERS = frozenset({UNHCR, ANAPEC, EU})
+ON_THE_AGENDA_OR_OTHER_OFFICE = frozenset({CW2, MEM, OFF, CHAIR})
+API = {
+    "api:schema": api(SIGNED_IN, NOT_ALLOWED),
+    "api:docs": Row(get=SIGNED_IN, post=NOT_ALLOWED),  # a page: the login redirect
+    "api:redoc": Row(get=SIGNED_IN, post=NOT_ALLOWED),
+    "api:not_found": api(EVERYONE, EVERYONE, let_in="404", public=True),
+    "api:partner_periods": api(PARTNERS, NOT_ALLOWED),
+    "api:partner_indicators": api(PARTNERS, NOT_ALLOWED),
+    "api:partner_definitions": api(PARTNERS, NOT_ALLOWED),
+    "api:report_runs": api(REPORTS, NOT_ALLOWED),
+    "api:report_run": api({PM, UNHCR}, NOT_ALLOWED, not_found=frozenset({ANAPEC, EU}), kwargs=pk("run")),
+    "api:report_run_file": api({PM, UNHCR}, NOT_ALLOWED, not_found=frozenset({ANAPEC, EU}), kwargs=pk("run")),
+    "api:refugees": api(STAFF, STAFF),
+    "api:refugee": api(STAFF, NOT_ALLOWED, not_found=frozenset({CW2}), kwargs=pk("refugee")),
+    "api:sessions": api(STAFF, NOT_ALLOWED),
+    "api:session": api(STAFF, NOT_ALLOWED, not_found=frozenset({CW2}), kwargs=pk("session")),
+    "api:session_attendance": api(NOT_ALLOWED, STAFF, not_found=frozenset({CW2}), kwargs=pk("session")),
+    "api:projects": api(STAFF | COMMITTEE, NOT_ALLOWED),
+    "api:project": api(STAFF, NOT_ALLOWED, not_found=ON_THE_AGENDA_OR_OTHER_OFFICE, kwargs=pk("draft")),
+    "api:grants": api(STAFF, NOT_ALLOWED),
+    "api:grant": api(STAFF, NOT_ALLOWED, not_found=frozenset({CW2}), kwargs=pk("grant")),
+    "api:grant_disbursements": api(NOT_ALLOWED, STAFF, not_found=frozenset({CW2}), kwargs=pk("grant")),
+    "api:disbursements": api(STAFF, NOT_ALLOWED),
+    "api:disbursement": api(STAFF, NOT_ALLOWED, not_found=frozenset({CW2}), kwargs=pk("payment")),
+    "api:visits": api(STAFF, NOT_ALLOWED),
+    "api:visit": api(STAFF, NOT_ALLOWED, not_found=frozenset({CW2}), kwargs=pk("visit")),
+    "api:visit_record": api(NOT_ALLOWED, STAFF, not_found=frozenset({CW2}), kwargs=pk("visit")),
+}
+ACCESS.update(API)
 
 # --- The world ------------------------------------------------------------------------------
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -408,6 +461,10 @@ def world(
     WebhookEndpoint.objects.create(url="https://hooks.example.org/programme", events=["visit.overdue"], secret="s")
     event = WebhookEvent.objects.create(kind="report_run.done", key=f"report_run.done:{w.run.pk}", body="{}")
     w.hook_delivery = WebhookDelivery.objects.create(endpoint=w.hook, event=event, status="failed", attempts=6)
+    # the API: a caseworker's token (a manager revokes it)
+    from tests.factories.api import make_token
+
+    w.token, _header = make_token(user=caseworker, created_by=manager)
     return w
 
 
@@ -474,7 +531,12 @@ def test_every_url_answers_every_identity_as_the_table_says(request, client, wor
             changed = {}
             try:
                 with transaction.atomic():
-                    response = client.get(url) if method == "GET" else client.post(url, body)
+                    if method == "GET":
+                        response = client.get(url)
+                    elif row.json:
+                        response = client.post(url, body, content_type="application/json")
+                    else:
+                        response = client.post(url, body)
                     got = outcome(response)
                     _close_file(response)
                     if method == "POST" and expected != row.let_in:  # a refusal: counted before the rollback
@@ -513,3 +575,106 @@ def test_the_table_is_well_formed():
         assert row.not_found <= SIGNED_IN, name
         assert row.refused in ("403", LOGIN), name
         assert row.forbidden <= SIGNED_IN, name
+
+
+# --- The API as each kind of token ------------------------------------------------------------
+# A token acts as its holder (the rows above decide, as for the holder's session), within
+# its scopes (403 for a call its scopes do not cover; 405 for a method the endpoint does
+# not have). An expired,
+# revoked or out-of-address token is refused (401) everywhere. The pages (the
+# documentation) ignore tokens: their row is the session's.
+API_SCOPES = {
+    "api:partner_periods": ("aggregates:read", None),
+    "api:partner_indicators": ("aggregates:read", None),
+    "api:partner_definitions": ("aggregates:read", None),
+    "api:report_runs": ("reports:read", None),
+    "api:report_run": ("reports:read", None),
+    "api:report_run_file": ("reports:read", None),
+}
+CASE_SCOPES = ("cases:read", "cases:write")
+# kind -> (identity it acts as, scopes, how it is broken)
+TOKENS = {
+    "token.caseworker": (CW, CASE_SCOPES, None),
+    "token.caseworker.read_only": (CW, ("cases:read",), None),
+    "token.caseworker.oujda": (CW2, CASE_SCOPES, None),
+    "token.manager": (PM, (*CASE_SCOPES, "reports:read"), None),
+    "token.org.unhcr": (UNHCR, ("aggregates:read", "reports:read"), None),
+    "token.org.unhcr.aggregates_only": (UNHCR, ("aggregates:read",), None),
+    "token.org.eu": (EU, ("aggregates:read", "reports:read"), None),
+    "token.expired": (CW, CASE_SCOPES, "expired"),
+    "token.revoked": (CW, CASE_SCOPES, "revoked"),
+    "token.outside_ip": (CW, CASE_SCOPES, "address"),
+}
+
+
+def _api_expected(name: str, row: Row, method: str, kind: str) -> str:
+    who, scopes, broken = TOKENS[kind]
+    if row.public:
+        return row.expected(method, who)
+    if broken:
+        return "401"
+    if (row.get if method == "GET" else row.post) == NOT_ALLOWED:
+        return NOT_ALLOWED  # the method is refused before the scope is read
+    if name in API_SCOPES:
+        needed = API_SCOPES[name][0 if method == "GET" else 1]
+    elif name != "api:schema":
+        needed = CASE_SCOPES[0 if method == "GET" else 1]
+    else:
+        needed = None
+    if name != "api:schema" and needed not in scopes:
+        return "403"
+    return row.expected(method, who)
+
+
+def _make_api_token(request, world, kind):
+    from tests.factories.api import make_token
+
+    who, scopes, broken = TOKENS[kind]
+    manager = request.getfixturevalue("manager")
+    if kind.startswith("token.org."):
+        code = "eu" if kind == "token.org.eu" else "unhcr"
+        return make_token(partner=code, scopes=scopes, created_by=manager)[1]
+    user = _identity(request, who)
+    return make_token(
+        user=user,
+        scopes=scopes,
+        created_by=manager,
+        expires_in_days=-1 if broken == "expired" else 30,
+        revoked=broken == "revoked",
+        allowed_ips=["10.9.8.0/24"] if broken == "address" else (),
+    )[1]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", sorted(TOKENS))
+def test_every_api_url_answers_every_token_as_the_table_says(request, world, kind):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=_make_api_token(request, world, kind))
+    tables = _tables()
+    before = _row_counts(tables)
+    mismatches = []
+    for name, row in sorted(API.items()):
+        if not row.json:
+            continue  # a page, not the API
+        url = reverse(name, kwargs=row.kwargs(world) if row.kwargs else None)
+        for method in ("GET", "POST"):
+            expected = _api_expected(name, row, method, kind)
+            try:
+                with transaction.atomic():
+                    response = client.get(url) if method == "GET" else client.post(url, {}, format="json")
+                    got = outcome(response)
+                    _close_file(response)
+                    changed = {}
+                    if method == "POST" and expected != row.let_in:
+                        after = _row_counts(tables)
+                        changed = {t: (before[t], after[t]) for t in tables if before[t] != after[t]}
+                    transaction.set_rollback(True)
+            except Exception as exc:  # a 500: report it with the others
+                got, changed = f"raised {type(exc).__name__}: {exc}", {}
+            if got != expected:
+                mismatches.append(f"{method} {name} ({url}) as {kind}: expected {expected}, got {got}")
+            if changed:
+                mismatches.append(f"POST {name} as {kind} was refused but changed rows: {changed}")
+    assert not mismatches, f"{len(mismatches)} mismatches:\n" + "\n".join(mismatches)

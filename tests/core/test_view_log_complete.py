@@ -53,6 +53,8 @@ SHOWS = {
     "projects:item_detail": (MEM, What.LIST, lambda w: _members(w.agenda_project), {}),
     "funding:disbursement_receipt": (CW, What.DOCUMENT, lambda w: _members(w.financed), {}),
     "funding:visit_photo": (CW, What.DOCUMENT, lambda w: _members(w.financed), {}),
+    "api:refugees": (PM, What.LIST, _refugee, {}),  # the API's list of profiles
+    "api:refugee": (CW, What.PROFILE, _refugee, {}),
 }
 
 # Pages that show no person's identifying data (a list of projects, grants, sessions or
@@ -148,6 +150,34 @@ SHOWS_NOBODY = {
     "reports:run_download",
     "reports:run_sign_off",
     "reports:dashboard",
+    # the API: people appear by id only, except in the refugee endpoints above (and the
+    # duplicates of a registration: tests/api/test_cases_write.py)
+    "api_tokens",
+    "api_token_create",
+    "api_token_revoke",
+    "api:schema",
+    "api:docs",
+    "api:redoc",
+    "api:not_found",
+    "api:partner_periods",
+    "api:partner_indicators",
+    "api:partner_definitions",
+    "api:report_runs",
+    "api:report_run",
+    "api:report_run_file",
+    "api:sessions",
+    "api:session",
+    "api:session_attendance",
+    "api:projects",
+    "api:project",
+    "api:grants",
+    "api:grant",
+    "api:grant_disbursements",
+    "api:disbursements",
+    "api:disbursement",
+    "api:visits",
+    "api:visit",
+    "api:visit_record",
 }
 
 

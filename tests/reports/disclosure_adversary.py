@@ -11,12 +11,19 @@ smallest and largest value the cell can take given all of that: totals, margins,
 region > city hierarchy, the difference between a filtered and an unfiltered view are all
 special cases of these equations. A cell is *recovered* when both bounds are the same whole
 number.
+
+It also holds everything the API gives the partner (``api_figures``: every request a
+partner's token can make for the period, over HTTP): each API cell is a cell of the
+publication's space and joins the equations. (The API's answer may come from another build
+of the same publication than the harness's, e.g. one that remembered the first build's
+hidden cells: the adversary then holds both versions, a stronger position.)
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import math
 
 from scipy.optimize import linprog
@@ -45,6 +52,47 @@ def published_cells(pub, code: str) -> list[tuple[dict, object, object]]:
         shown = pub.cross(code, row, col)
         for (k, ck), v in exact.cross(code, row, col).items():
             out.append(({row: k, col: ck}, shown[(k, ck)], int(v)))
+    return out
+
+
+def api_figures(client, period_key: str) -> dict:
+    """Every request a partner's API client can make that carries figures for the period:
+    its calendar, the definitions and the protected indicators."""
+    assert client.get("/api/v1/partner/periods/").status_code == 200
+    assert client.get("/api/v1/partner/definitions/").status_code == 200
+    response = client.get("/api/v1/partner/indicators/", {"period": period_key})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def api_cells(payload: dict, pub, code: str) -> list[tuple[dict, object, object]]:
+    """The cells of ``code`` the API returned, with their true values; each must be a cell
+    of the publication's space (the API shows what the dashboard and the files show, never
+    more: ``NotPublishedError`` otherwise)."""
+    out = []
+    exact = pub.exact
+    for item in payload["indicators"]:
+        if item["code"] != code:
+            continue
+        if item["total"] is not None:
+            pub.total(code)
+            out.append(({}, item["total"], int(exact.total(code))))
+        for margin in item["margins"]:
+            dim = margin["dimension"]
+            pub.margin(code, dim)
+            true = {str(k): (k, v) for k, v in exact.margin(code, dim).items()}
+            for cell in margin["cells"]:
+                key, value = true[cell["key"]]
+                out.append(({dim: key}, cell["value"], int(value)))
+        for table in item["tables"]:
+            row, col = table["rows"], table["columns"]
+            pub.cross(code, row, col)
+            true = {(str(a), str(b)): v for (a, b), v in exact.cross(code, row, col).items()}
+            keys = {(str(a), str(b)): (a, b) for (a, b) in exact.cross(code, row, col)}
+            for cell in table["cells"]:
+                pair = (cell["row"], cell["column"])
+                a, b = keys[pair]
+                out.append(({row: a, col: b}, cell["value"], int(true[pair])))
     return out
 
 
@@ -78,9 +126,17 @@ def _covers(atom: dict, slice_: dict) -> bool:
     return all(atom[d] == k for d, k in slice_.items())
 
 
-def attack(pub, code: str, threshold: int = 5) -> tuple[int, list]:
-    """(cells attacked, cells recovered) for indicator ``code`` of publication ``pub``."""
+def attack(pub, code: str, threshold: int = 5, api: dict | None = None) -> tuple[int, list]:
+    """(cells attacked, cells recovered) for indicator ``code`` of publication ``pub``, and
+    of the API's answer ``api`` (:func:`api_figures`) when given."""
     cells = published_cells(pub, code)
+    if api is not None:
+        seen = {json.dumps([c[0], c[1]], sort_keys=True, default=str) for c in cells}
+        for cell in api_cells(api, pub, code):
+            key = json.dumps([cell[0], cell[1]], sort_keys=True, default=str)
+            if key not in seen:  # shown otherwise than in the harness's build: one more equation
+                seen.add(key)
+                cells.append(cell)
     atoms = atoms_for(cells, pub, code)
     n = len(atoms)
     a_eq, b_eq, a_ub, b_ub = [], [], [], []
