@@ -1,5 +1,5 @@
 """The partner endpoints of the API: aggregates only, every number read from the partner's
-protected publication (``reports.disclosure.partners.publication_for``), the same object
+protected publication (``reports.disclosure.dashboard.cached_publication``), the same object
 its dashboard, home panel and report files are read from (docs/disclosure.md).
 
 * ``partner/periods/``: the partner's reporting calendar (complete periods only);
@@ -32,7 +32,7 @@ from core.api.urls import api_path
 from core.storage import serve_private_file
 from reports import access, caching
 from reports.disclosure import calendar
-from reports.disclosure.partners import publication_for
+from reports.disclosure.dashboard import cached_publication
 from reports.disclosure.publication import NotPublishedError
 from reports.generators import dimension_labels
 from reports.indicators import registry
@@ -77,7 +77,9 @@ def publication_figures(partner, period: calendar.Period) -> dict:
 
 
 def _figures(partner, period) -> dict:
-    pub = publication_for(partner, period.start, period.end)
+    # The dashboard's own cached publication (reports.disclosure.dashboard): the API and the
+    # dashboard read one build, so they can never show a cell differently (x against <5).
+    pub = cached_publication(partner, period.start, period.end)
     lang = caching.current_language()
     space = pub.space
     margins: dict[str, set[str]] = {}

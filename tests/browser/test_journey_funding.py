@@ -81,7 +81,10 @@ def test_it_awards_a_split_grant_and_approves_its_first_payment_with_four_eyes(
     shot(page, "grant-list")
     page.get_by_role("link", name=tr("Award a grant", LANG)).click()
     expect(page.locator("main h1")).to_have_text(tr("Award a grant", LANG))
-    page.locator("#id_project").select_option(label=in_lang(project))
+    # The project is searched, not listed: type part of its title, choose it from the results.
+    page.locator("#id_project").fill(project.title[:6])
+    page.locator(f"#id_project-results [data-pick-value='{project.reference}']").click()
+    expect(page.locator("#id_project")).to_have_value(project.reference)
     page.locator("#id_kind").select_option(label=in_lang(Grant.Kind.STARTUP.label))
     page.locator("#id_amount").fill("30000")
     page.locator("#id_awarded_on").fill(awarded_on.isoformat())
