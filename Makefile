@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 # `make test` runs against PostgreSQL and Redis (override to point elsewhere).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/sanad
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= --durations=15
 # Two test processes (the machines have 2 cores); each has its own test database and Redis db.
 # `--dist load` keeps pytest-django's order in each process (database tests before transactional ones).
 PYTEST_WORKERS ?= 2
