@@ -21,34 +21,13 @@ from django.db import models
 
 from refugees.models import Refugee
 from refugees.names import name_key, search_key
+from refugees.services import PROFILE_FIELDS
 
-# The refugees_refugee columns an import writes (the rest take their defaults in the commit).
+# The refugees_refugee columns an import writes: the profile's fields a form may set
+# (refugees.services.PROFILE_FIELDS) but the caseworker, which an import leaves empty, and
+# the derived name keys (the rest take their defaults in the commit).
 REFUGEE_COLUMNS = [
-    "unhcr_individual_number",
-    "unhcr_case_number",
-    "first_name_latin",
-    "last_name_latin",
-    "first_name_ar",
-    "last_name_ar",
-    "sex",
-    "date_of_birth",
-    "birth_year",
-    "date_of_birth_estimated",
-    "nationality",
-    "legal_status",
-    "arrival_date",
-    "region_id",
-    "city_id",
-    "phone",
-    "languages",
-    "education_level",
-    "previous_occupation",
-    "skills",
-    "household_size",
-    "specific_needs",
-    "referral_source",
-    "intake_date",
-    "office_id",
+    *(Refugee._meta.get_field(name).column for name in PROFILE_FIELDS if name != "caseworker"),
     "name_key",
     "search_key",
 ]
