@@ -184,18 +184,7 @@ class PaymentCreate(CaseViewMixin, generics.GenericAPIView):
         form = DisbursementForm(data, grant=grant)
         if not form.is_valid():
             raise invalid(form)
-        d = form.cleaned_data
-        entry, created = services.disbursement_record(
-            grant=grant,
-            tranche=d["tranche"],
-            date=d["date"],
-            amount=d["amount"],
-            method=d["method"],
-            supplier=d["supplier"],
-            reference=d["reference"],
-            idempotency_key=d["idempotency_key"],
-            by=request.user,
-        )
+        entry, created = services.disbursement_record(grant=grant, by=request.user, **form.payment())
         body = DisbursementSerializer(entry, context={"request": request}).data
         return Response(body, status=201 if created else 200)
 

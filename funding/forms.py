@@ -136,6 +136,17 @@ class DisbursementForm(IdempotentForm):
         if grant.tranches.exists():
             self.fields["tranche"].required = True
 
+    def payment(self) -> dict:
+        """What ``services.disbursement_record`` takes from the valid form (the page and the
+        API record a payment through this one mapping; receipt and agreement are optional)."""
+        data = self.cleaned_data
+        names = ("tranche", "date", "amount", "method", "supplier", "reference", "idempotency_key")
+        return {
+            **{name: data[name] for name in names},
+            "receipt": data.get("receipt"),
+            "paid_from": data.get("paid_from"),
+        }
+
 
 class ReversalForm(IdempotentForm):
     date = forms.DateField(label=_("Reversal date"), widget=DATE)

@@ -148,21 +148,8 @@ def disbursement_create(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(_entry_url(existing))
     form = DisbursementForm(request.POST or None, request.FILES or None, grant=grant, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            entry, created = services.disbursement_record(
-                grant=grant,
-                tranche=data["tranche"],
-                date=data["date"],
-                amount=data["amount"],
-                method=data["method"],
-                supplier=data["supplier"],
-                reference=data["reference"],
-                receipt=data["receipt"],
-                paid_from=data.get("paid_from"),
-                idempotency_key=data["idempotency_key"],
-                by=request.user,
-            )
+            entry, created = services.disbursement_record(grant=grant, by=request.user, **form.payment())
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
