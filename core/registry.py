@@ -16,10 +16,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.translation import get_language
 
 from core.roles import has_role
+from core.urlcache import fixed_url
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class NavItem:
 
     def url(self) -> str:
         try:
-            return reverse(self.url_name)
+            return fixed_url(self.url_name)
         except NoReverseMatch:
             return ""
 

@@ -46,34 +46,16 @@ STAFF_ROLES = (Role.CASEWORKER, Role.PROGRAMME_MANAGER)
 IT_PERMISSIONS = frozenset({"auth.*", "core.*", "axes.*", "django_celery_beat.*", "django_celery_results.*"})
 
 
-ROLE_ANNOTATION = "_sanad_has_role_%s"
-
-
-def with_roles(users: models.QuerySet) -> models.QuerySet:
-    """The users, each with the roles it holds read in the same query (one ``EXISTS`` per
-    role): what the per-request user fetch uses (``core.auth``), so ``roles_of`` makes no
-    query of its own."""
-    through = users.model.groups.through
-    return users.annotate(
-        **{
-            ROLE_ANNOTATION % role: models.Exists(
-                through.objects.filter(user_id=models.OuterRef("pk"), group__name=role)
-            )
-            for role in Role.values
-        }
-    )
-
-
 def roles_of(user) -> frozenset[str]:
     """The set of role names a user holds (cached on the user object; read with the user
-    when it was fetched through :func:`with_roles`)."""
+    when it was fetched by the per-request read, ``core.auth.read_user``)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
     cached = getattr(user, "_sanad_roles", None)
     if cached is None:
-        if hasattr(user, ROLE_ANNOTATION % Role.CASEWORKER):
-            names = {role for role in Role.values if getattr(user, ROLE_ANNOTATION % role)}
-        else:
+        names = getattr(user, "_sanad_group_roles", None)
+        names = set(names) if names is not None else None
+        if names is None:
             names = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
         if user.is_superuser:
             names.add(Role.ADMIN)

@@ -81,6 +81,11 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
+        if user.is_authenticated:
+            # The user is read now: the rest of the request (the other middleware, the
+            # views, the context processors and templates: a few hundred reads a page)
+            # uses the object itself rather than through its lazy wrapper.
+            request.user = user = getattr(user, "_wrapped", user)
         if (
             user.is_authenticated
             and not request.path.startswith(self.exempt_paths())

@@ -1,10 +1,14 @@
 """Template filters shared by every app: ``money`` (an amount with the language's
-thousands separator) and ``ltr`` (a date, number, phone or code isolated for bidi)."""
+thousands separator) and ``ltr`` (a date, number, phone or code isolated for bidi); and
+``{% url %}``, Django's own, whose argument-free form is reversed once per process
+(``core.urlcache``)."""
 
 from django import template
-from django.utils.html import format_html
+from django.template import defaulttags
+from django.utils.html import conditional_escape, format_html
 
 from core.money import localize_money
+from core.urlcache import fixed_url
 
 register = template.Library()
 
@@ -27,3 +31,23 @@ def ltr(value) -> str:
     if value is None or value == "":
         return ""
     return format_html('<bdi dir="ltr">{}</bdi>', value)
+
+
+class FixedURLNode(defaulttags.URLNode):
+    """Django's ``URLNode``; a constant name with no argument and no ``as`` is memoised."""
+
+    def render(self, context):
+        if self.args or self.kwargs or self.asvar or self.view_name.filters or self.view_name.is_var:
+            return super().render(context)
+        request = getattr(context, "request", None)
+        current_app = getattr(request, "current_app", None)
+        if current_app is None:
+            current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+        url = fixed_url(self.view_name.var, current_app)
+        return conditional_escape(url) if context.autoescape else url
+
+
+@register.tag
+def url(parser, token):
+    node = defaulttags.url(parser, token)
+    return FixedURLNode(node.view_name, node.args, node.kwargs, node.asvar)

@@ -1,0 +1,30 @@
+"""Argument-free URLs reversed once per process.
+
+Every page's navigation reverses the same few argument-free names (the menu, the user
+menu, the language form): about twenty ``reverse()`` calls a page, each walking the
+resolver. Their result depends only on the URLconf and the script prefix the site is
+served under, which are both part of the key, so a memo is exact. ``{% url %}`` with no
+argument and no ``as`` goes through it (``core.templatetags.sanad`` is a builtin), as does
+the navigation (``core.registry.NavItem.url``).
+"""
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
+
+_memo: dict[tuple, str] = {}
+
+
+def fixed_url(name: str, current_app: str | None = None) -> str:
+    key = (name, current_app, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    url = _memo.get(key)
+    if url is None:
+        url = _memo[key] = reverse(name, current_app=current_app)
+    return url
+
+
+@receiver(setting_changed)
+def _forget(*, setting, **kwargs):
+    if setting in ("ROOT_URLCONF", "FORCE_SCRIPT_NAME"):
+        _memo.clear()
