@@ -27,7 +27,16 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     list_filter = ("groups", "office", "partner_organisation", "is_active")
     list_select_related = ("office", "partner_organisation")
     show_full_result_count = False
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Scope"), {"fields": ("office", "partner_organisation")}))
+    # A user's permissions are their roles' (the groups, core.roles): there is no per-user
+    # permission to grant, so the form has no list of the ~380 permissions (which also made
+    # it the slowest page of the admin).
+    fieldsets = (
+        *(
+            (name, {**options, "fields": tuple(f for f in options["fields"] if f != "user_permissions")})
+            for name, options in DjangoUserAdmin.fieldsets
+        ),
+        (_("Scope"), {"fields": ("office", "partner_organisation")}),
+    )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
         (_("Scope"), {"fields": ("email", "first_name", "last_name", "office", "partner_organisation", "groups")}),
