@@ -52,6 +52,8 @@ from projects.models import BusinessProject, ProjectMember
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=16, decimal_places=2))
 APPROVED = Disbursement.Status.APPROVED
 PENDING = Disbursement.Status.PENDING
+# The visits-due list counts at most this many (core.pagination.CappedPaginator).
+WORKLIST_COUNT_CAP = 1_000
 
 
 def rate_in_force(agreement: FundingAgreement, on: datetime.date) -> ExchangeRate:

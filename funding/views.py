@@ -252,7 +252,8 @@ def visits_due(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     horizon = today + datetime.timedelta(days=7)
     visits = selectors.visits_due(access.visits_visible_to(request.user), until=horizon)
-    page = paginate(request, visits)
+    # Sorted by due date: the first thousand are the urgent ones; the count stops there.
+    page = paginate(request, visits, cap=selectors.WORKLIST_COUNT_CAP)
     return render(
         request,
         "funding/visits_due.html",

@@ -6,13 +6,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connection
 from django.db.models import F, IntegerField, Q, QuerySet
 from django.db.models.functions import Upper
-from django.utils.functional import cached_property
 
 from core.models import PartnerOrganisation
+from core.pagination import CappedPaginator
 from core.roles import is_manager
 from refugees.access import refugees_visible_to
 from refugees.filters import SORTS, RefugeeFilter, name_search_q
@@ -306,16 +306,6 @@ def probable_duplicates(probe: DuplicateProbe, *, confirmed: Iterable[int] = ())
     return list(Refugee.objects.filter(pk__in=ids).select_related("office", "city").order_by("pk"))
 
 
-class CappedPaginator(Paginator):
-    capped = False
-
-    @cached_property
-    def count(self) -> int:
-        found = self.object_list.order_by()[: LIST_COUNT_CAP + 1].count()
-        self.capped = found > LIST_COUNT_CAP
-        return min(found, LIST_COUNT_CAP)
-
-
 def refugee_list_page(*, user, params, per_page: int) -> tuple[RefugeeFilter, Page]:
     """The list: the user's scope through the list's FilterSet (search, filters, sort), one page.
 
@@ -331,7 +321,7 @@ def refugee_list_page(*, user, params, per_page: int) -> tuple[RefugeeFilter, Pa
     sort = params.get("sort") or "name"
     if "sort" not in params:
         result = result.order_by(*NAME_KEYS)
-    paginator = CappedPaginator(result, per_page)
+    paginator = CappedPaginator(result, per_page, cap=LIST_COUNT_CAP)
     if params.get("q", "").strip() and sort in ("name", "-name"):
         desc = sort == "-name"
         if paginator.count < LIST_COUNT_CAP:

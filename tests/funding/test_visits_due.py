@@ -66,3 +66,21 @@ def test_the_list_has_a_constant_query_count(office_rabat, client_for, manager, 
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(reverse("funding:visits_due"))
     assert len(one.captured_queries) <= 10
+
+
+def test_the_count_stops_at_the_cap_and_says_there_are_more(visits, client_for, manager, settings, monkeypatch):
+    from funding import selectors
+
+    settings.PAGINATE_BY = 1
+    client = client_for(manager)
+    client.cookies["django_language"] = "en"
+    monkeypatch.setattr(selectors, "WORKLIST_COUNT_CAP", 2)
+    page = client.get(reverse("funding:visits_due"))
+    assert page.context["page"].paginator.capped
+    assert "More than 2 results" in page.content.decode()
+    # Sorted by due date: the first pages are the most urgent ones.
+    assert [v.pk for v in page.context["page"]] == [visits["overdue"].pk]
+    monkeypatch.setattr(selectors, "WORKLIST_COUNT_CAP", 3)
+    page = client.get(reverse("funding:visits_due"))
+    assert not page.context["page"].paginator.capped
+    assert "3 results" in page.content.decode() and "More than" not in page.content.decode()
