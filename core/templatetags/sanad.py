@@ -51,3 +51,11 @@ class FixedURLNode(defaulttags.URLNode):
 def url(parser, token):
     node = defaulttags.url(parser, token)
     return FixedURLNode(node.view_name, node.args, node.kwargs, node.asvar)
+
+
+@register.simple_tag(takes_context=True)
+def sanad_header(context):
+    """The page's header, drawn once per its content (``core.chrome``)."""
+    from core.chrome import header
+
+    return header(context)
