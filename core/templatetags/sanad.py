@@ -1,14 +1,16 @@
 """Template filters shared by every app: ``money`` (an amount with the language's
 thousands separator) and ``ltr`` (a date, number, phone or code isolated for bidi); and
 ``{% url %}``, Django's own, whose argument-free form is reversed once per process
-(``core.urlcache``)."""
+(``core.urlcache``), and ``{% static %}``, Django's own, whose constant paths are looked up
+once."""
 
 from django import template
 from django.template import defaulttags
+from django.templatetags.static import StaticNode
 from django.utils.html import conditional_escape, format_html
 
 from core.money import localize_money
-from core.urlcache import fixed_url
+from core.urlcache import fixed_static, fixed_url
 
 register = template.Library()
 
@@ -59,3 +61,18 @@ def sanad_header(context):
     from core.chrome import header
 
     return header(context)
+
+
+class FixedStaticNode(StaticNode):
+    """Django's ``StaticNode``; a constant path is looked up once per process."""
+
+    def url(self, context):
+        if self.path.is_var or self.path.filters:
+            return super().url(context)
+        return fixed_static(self.path.var)
+
+
+@register.tag
+def static(parser, token):
+    node = StaticNode.handle_token(parser, token)
+    return FixedStaticNode(varname=node.varname, path=node.path)

@@ -4,13 +4,11 @@ partner organisation, converted as the ORM converts them, and the roles it holds
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import override_settings
 from django.urls import reverse
 
 from core.auth import SanadBackend, read_user
 from core.models import User
 from core.roles import Role, roles_of
-from core.urlcache import fixed_url
 from tests.factories.core import make_user
 
 pytestmark = pytest.mark.django_db
@@ -80,16 +78,3 @@ def test_a_role_taken_away_counts_on_the_next_request(client):
     assert client.get(reverse("funding:approval_queue")).status_code == 200
     user.groups.clear()
     assert client.get(reverse("funding:approval_queue")).status_code == 403
-
-
-def test_the_argument_free_urls_follow_the_urlconf_and_the_script_prefix():
-    assert fixed_url("home") == reverse("home")
-    with override_settings(FORCE_SCRIPT_NAME="/sanad/"):
-        from django.urls import set_script_prefix
-
-        set_script_prefix("/sanad/")
-        try:
-            assert fixed_url("home") == "/sanad/"
-        finally:
-            set_script_prefix("/")
-    assert fixed_url("home") == "/"
