@@ -2,6 +2,7 @@
 
 import datetime
 import math
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -225,26 +226,63 @@ def probable_duplicate_groups_within(probes: Sequence[DuplicateProbe]) -> dict[i
 
     The rule is the registry's: born within a year and a similar name, where one row's
     Latin key (what would be stored) is compared with the other row's Latin and Arabic
-    keys; symmetric. The rows are blocked by (Latin key, year of birth): each distinct key
-    meets only the keys it shares a trigram with, in its three years, once; the cost grows
-    with the distinct names and their similar pairs, not with the square of the rows
-    (1,000 rows of one name are one block).
+    keys; symmetric. The similarity is pg_trgm's (shared trigrams over the trigrams of
+    either, ``names.similarity``), counted for whole years at once: each key is a row of
+    trigram ids in a sparse matrix, and for each year of birth one sparse product of the
+    keys of that year and the two next to it by the Latin keys of that year gives the
+    trigrams every pair shares (pairs sharing none are never met). Only the
+    similar pairs come back to Python; one year's product is in memory at a time. 1,000
+    rows of one name are one probe.
     """
-    blocks: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    todo = [(g, p) for g, p in enumerate(probes) if p.birth_year and (p.key or p.key_ar)]
+    import numpy as np
+    from scipy import sparse
+
+    todo = sorted(
+        ((g, p) for g, p in enumerate(probes) if p.birth_year and (p.key or p.key_ar)), key=lambda gp: gp[1].birth_year
+    )
+    ids: dict[str, int] = {}
+    # The stored side (the Latin keys) and the probe side (every key), one row a key, in
+    # year order: (group, year, trigram ids) as compressed sparse rows.
+    stored = {"group": array("l"), "year": array("l"), "ptr": array("l", [0]), "ids": array("l")}
+    probe = {"group": array("l"), "year": array("l"), "ptr": array("l", [0]), "ids": array("l")}
+
+    def add(side: dict, g: int, year: int, grams: list[int]) -> None:
+        side["group"].append(g)
+        side["year"].append(year)
+        side["ids"].extend(grams)
+        side["ptr"].append(len(side["ids"]))
+
     for g, p in todo:
-        if p.key:
-            blocks[p.birth_year][p.key].append(g)
-    matchers = {year: _KeyMatcher(keys) for year, keys in blocks.items()}
+        latin = sorted(ids.setdefault(t, len(ids)) for t in trigrams(p.key)) if p.key else None
+        if latin:
+            add(stored, g, p.birth_year, latin)
+            add(probe, g, p.birth_year, latin)
+        if p.key_ar and p.key_ar != p.key:
+            add(probe, g, p.birth_year, sorted(ids.setdefault(t, len(ids)) for t in trigrams(p.key_ar)))
     links: dict[int, set[int]] = defaultdict(set)
-    for g, p in todo:
-        for year in (p.birth_year - 1, p.birth_year, p.birth_year + 1):
-            if year not in matchers:
-                continue
-            for key in matchers[year].keys_for(p):
-                for h in blocks[year][key]:
-                    links[g].add(h)
-                    links[h].add(g)
+    if not stored["group"]:
+        return {}
+
+    def matrix(side: dict) -> tuple:
+        ptr = np.frombuffer(side["ptr"], dtype=np.int_)
+        m = sparse.csr_matrix(
+            (np.ones(len(side["ids"]), dtype=np.int32), np.frombuffer(side["ids"], dtype=np.int_), ptr),
+            shape=(len(side["group"]), len(ids)),
+        )
+        return m, np.diff(ptr), np.frombuffer(side["year"], dtype=np.int_), side["group"]
+
+    x, x_size, x_year, x_group = matrix(stored)
+    q, q_size, q_year, q_group = matrix(probe)
+    for year in np.unique(x_year).tolist():
+        x_lo, x_hi = np.searchsorted(x_year, [year, year + 1])
+        q_lo, q_hi = np.searchsorted(q_year, [year - 1, year + 2])
+        shared = (q[q_lo:q_hi] @ x[x_lo:x_hi].T).tocoo()
+        n = shared.data
+        similar = n / (q_size[q_lo + shared.row] + x_size[x_lo + shared.col] - n) >= NAME_SIMILARITY
+        for i, j in zip((shared.row[similar] + q_lo).tolist(), (shared.col[similar] + x_lo).tolist(), strict=True):
+            g, h = q_group[i], x_group[j]
+            links[g].add(h)
+            links[h].add(g)
     return dict(links)
 
 
