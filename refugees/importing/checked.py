@@ -79,9 +79,21 @@ class SpoolWriter:
         self.file: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115 - handed over to the result
         self._text = io.TextIOWrapper(self.file, encoding="utf-8", newline="")
         self._writer = csv.writer(self._text, lineterminator="\n")
+        self._lists: dict[tuple, str | None] = {}
 
     def write(self, *, line: int, group: int, values: dict) -> None:
-        self._writer.writerow([line, group, *(_text(values[c]) for c in REFUGEE_COLUMNS)])
+        cells = map(values.__getitem__, REFUGEE_COLUMNS)
+        self._writer.writerow([line, group, *(v if type(v) is str else self._cell(v) for v in cells)])
+
+    def _cell(self, value) -> str | None:
+        if type(value) is not list:
+            return _text(value)
+        key = tuple(value)  # the lists (languages, needs) repeat: their JSON is remembered
+        if key not in self._lists:
+            if len(self._lists) >= 1024:
+                return _text(value)
+            self._lists[key] = _text(value)
+        return self._lists[key]
 
     def finish(self) -> BinaryIO:
         self._text.flush()
