@@ -42,7 +42,7 @@ def refugees_sharing_with(partner: PartnerOrganisation) -> QuerySet[Refugee]:
     return Refugee.objects.filter(pk__in=active.values("refugee_id"), anonymised_at__isnull=True)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DuplicateProbe:
     """What we know about a person being registered, to look for probable duplicates."""
 
@@ -218,7 +218,9 @@ def _probable_duplicates_in_python(todo: list[tuple[int, DuplicateProbe]]) -> di
     return found
 
 
-def probable_duplicate_groups_within(probes: Sequence[DuplicateProbe]) -> dict[int, set[int]]:
+def probable_duplicate_groups_within(
+    probes: Sequence[DuplicateProbe], rows: Sequence[int] | None = None
+) -> dict[int, set[int]]:
     """Which probes of one batch resemble each other, for *distinct* probes (an import
     file's rows grouped by name keys and year of birth: ``probes[g]`` stands for every row
     of group ``g``). Returns, for each probe, the probes whose rows its rows resemble
@@ -233,6 +235,10 @@ def probable_duplicate_groups_within(probes: Sequence[DuplicateProbe]) -> dict[i
     trigrams every pair shares (pairs sharing none are never met). Only the
     similar pairs come back to Python; one year's product is in memory at a time. 1,000
     rows of one name are one probe.
+
+    ``rows``, if given, is how many rows each probe stands for: a probe of one row is then
+    not listed as resembling itself (its row has no other row of its own to resemble), so
+    the probes that resemble nothing are left out.
     """
     import numpy as np
     from scipy import sparse
@@ -281,6 +287,8 @@ def probable_duplicate_groups_within(probes: Sequence[DuplicateProbe]) -> dict[i
         similar = n / (q_size[q_lo + shared.row] + x_size[x_lo + shared.col] - n) >= NAME_SIMILARITY
         for i, j in zip((shared.row[similar] + q_lo).tolist(), (shared.col[similar] + x_lo).tolist(), strict=True):
             g, h = q_group[i], x_group[j]
+            if g == h and rows is not None and rows[g] < 2:
+                continue
             links[g].add(h)
             links[h].add(g)
     return dict(links)
@@ -298,7 +306,7 @@ def probable_duplicates_within(probes: Sequence[DuplicateProbe]) -> dict[int, li
         if g == len(rows_of):
             rows_of.append([])
         rows_of[g].append(i)
-    links = probable_duplicate_groups_within(list(distinct))
+    links = probable_duplicate_groups_within(list(distinct), [len(r) for r in rows_of])
     found: dict[int, list[int]] = {}
     for g, others in links.items():
         lines = sorted(j for h in others for j in rows_of[h])
