@@ -25,6 +25,8 @@ from refugees.validators import unhcr_number_query
 NAME_SIMILARITY = 0.5
 # From this many probes (an import), compare in Python after one query (see below).
 BULK_IN_PYTHON_FROM = 20
+# Pairs of keys whose shared trigrams are counted at once in the within-file check (its memory).
+WITHIN_PAIRS = 100_000
 # The list counts at most this many matches: an exact COUNT(*) over 100,000 rows costs more
 # than the page itself, and nobody pages through 40 pages of a broad search (they refine it).
 LIST_COUNT_CAP = 1_000
@@ -249,8 +251,8 @@ def probable_duplicate_groups_within(
     ids: dict[str, int] = {}
     # The stored side (the Latin keys) and the probe side (every key), one row a key, in
     # year order: (group, year, trigram ids) as compressed sparse rows.
-    stored = {"group": array("l"), "year": array("l"), "ptr": array("l", [0]), "ids": array("l")}
-    probe = {"group": array("l"), "year": array("l"), "ptr": array("l", [0]), "ids": array("l")}
+    stored = {"group": array("l"), "year": array("l"), "ptr": array("i", [0]), "ids": array("i")}
+    probe = {"group": array("l"), "year": array("l"), "ptr": array("i", [0]), "ids": array("i")}
 
     def add(side: dict, g: int, year: int, grams: list[int]) -> None:
         side["group"].append(g)
@@ -270,9 +272,9 @@ def probable_duplicate_groups_within(
         return {}
 
     def matrix(side: dict) -> tuple:
-        ptr = np.frombuffer(side["ptr"], dtype=np.int_)
+        ptr = np.frombuffer(side["ptr"], dtype=np.intc)  # compact: 32-bit ids, 16-bit counts
         m = sparse.csr_matrix(
-            (np.ones(len(side["ids"]), dtype=np.int32), np.frombuffer(side["ids"], dtype=np.int_), ptr),
+            (np.ones(len(side["ids"]), dtype=np.int16), np.frombuffer(side["ids"], dtype=np.intc), ptr),
             shape=(len(side["group"]), len(ids)),
         )
         return m, np.diff(ptr), np.frombuffer(side["year"], dtype=np.int_), side["group"]
@@ -280,18 +282,26 @@ def probable_duplicate_groups_within(
     x, x_size, x_year, x_group = matrix(stored)
     q, q_size, q_year, q_group = matrix(probe)
     for year in np.unique(x_year).tolist():
-        x_lo, x_hi = np.searchsorted(x_year, [year, year + 1])
-        q_lo, q_hi = np.searchsorted(q_year, [year - 1, year + 2])
-        shared = (q[q_lo:q_hi] @ x[x_lo:x_hi].T).tocoo()
-        n = shared.data
-        similar = n / (q_size[q_lo + shared.row] + x_size[x_lo + shared.col] - n) >= NAME_SIMILARITY
-        for i, j in zip((shared.row[similar] + q_lo).tolist(), (shared.col[similar] + x_lo).tolist(), strict=True):
-            g, h = q_group[i], x_group[j]
-            if g == h and rows is not None and rows[g] < 2:
-                continue
-            links[g].add(h)
-            links[h].add(g)
+        x_lo, x_hi = np.searchsorted(x_year, [year, year + 1]).tolist()
+        q_first, q_end = np.searchsorted(q_year, [year - 1, year + 2]).tolist()
+        stored_t = x[x_lo:x_hi].T.tocsr()
+        step = max(64, WITHIN_PAIRS // (x_hi - x_lo))  # at most about WITHIN_PAIRS pairs at once
+        for q_lo in range(q_first, q_end, step):
+            q_hi = min(q_lo + step, q_end)
+            shared = (q[q_lo:q_hi] @ stored_t).tocoo()
+            n = shared.data
+            similar = n / (q_size[q_lo + shared.row] + x_size[x_lo + shared.col] - n) >= NAME_SIMILARITY
+            _link(links, rows, q_group, x_group, shared.row[similar] + q_lo, shared.col[similar] + x_lo)
     return dict(links)
+
+
+def _link(links: dict, rows, q_group, x_group, q_rows, x_rows) -> None:
+    for i, j in zip(q_rows.tolist(), x_rows.tolist(), strict=True):
+        g, h = q_group[i], x_group[j]
+        if g == h and rows is not None and rows[g] < 2:
+            continue
+        links[g].add(h)
+        links[h].add(g)
 
 
 def probable_duplicates_within(probes: Sequence[DuplicateProbe]) -> dict[int, list[int]]:
