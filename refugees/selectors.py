@@ -221,7 +221,7 @@ def _probable_duplicates_in_python(todo: list[tuple[int, DuplicateProbe]]) -> di
 
 
 def probable_duplicate_groups_within(
-    probes: Sequence[DuplicateProbe], rows: Sequence[int] | None = None
+    probes: Sequence[DuplicateProbe], rows: Sequence[int] | None = None, *, pairs: int = WITHIN_PAIRS
 ) -> dict[int, set[int]]:
     """Which probes of one batch resemble each other, for *distinct* probes (an import
     file's rows grouped by name keys and year of birth: ``probes[g]`` stands for every row
@@ -240,7 +240,8 @@ def probable_duplicate_groups_within(
 
     ``rows``, if given, is how many rows each probe stands for: a probe of one row is then
     not listed as resembling itself (its row has no other row of its own to resemble), so
-    the probes that resemble nothing are left out.
+    the probes that resemble nothing are left out. ``pairs`` bounds the memory: about that
+    many pairs of keys are counted at once.
     """
     import numpy as np
     from scipy import sparse
@@ -285,7 +286,7 @@ def probable_duplicate_groups_within(
         x_lo, x_hi = np.searchsorted(x_year, [year, year + 1]).tolist()
         q_first, q_end = np.searchsorted(q_year, [year - 1, year + 2]).tolist()
         stored_t = x[x_lo:x_hi].T.tocsr()
-        step = max(64, WITHIN_PAIRS // (x_hi - x_lo))  # at most about WITHIN_PAIRS pairs at once
+        step = max(1, pairs // (x_hi - x_lo))  # about ``pairs`` pairs counted at once
         for q_lo in range(q_first, q_end, step):
             q_hi = min(q_lo + step, q_end)
             shared = (q[q_lo:q_hi] @ stored_t).tocoo()
