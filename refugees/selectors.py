@@ -4,7 +4,7 @@ import datetime
 import math
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -158,45 +158,105 @@ class _KeyMatcher:
         return {key for probe_key in {probe.key, probe.key_ar} - {""} for key in self.similar(probe_key)}
 
 
+class _KeyRows:
+    """Name keys with a year of birth, as rows of trigram ids (compressed sparse rows, in
+    compact arrays: 32-bit ids), each with a tag (a probe's index, a group, an offset)."""
+
+    def __init__(self, ids: dict[str, int]):
+        self.ids = ids  # trigram -> id, shared by the two sides compared
+        self.tag, self.year = array("l"), array("l")
+        self.ptr, self.grams = array("i", [0]), array("i")
+
+    def add(self, tag: int, year: int, key: str) -> None:
+        ids = self.ids
+        self.tag.append(tag)
+        self.year.append(year)
+        self.grams.extend(sorted(ids.setdefault(t, len(ids)) for t in trigrams(key)))
+        self.ptr.append(len(self.grams))
+
+    def __len__(self) -> int:
+        return len(self.tag)
+
+
+def _similar_pairs(probe: _KeyRows, stored: _KeyRows, *, pairs: int = WITHIN_PAIRS) -> Iterator[tuple[int, int]]:
+    """(probe tag, stored tag) for each probe key and stored key born within a year of each
+    other whose similarity is pg_trgm's ``similarity() >= NAME_SIMILARITY`` (shared
+    trigrams over the trigrams of either, ``names.similarity``).
+
+    The shared trigrams of every pair are counted at once by sparse products (the keys'
+    trigram rows, one stored year against the probes of that year and the two next to it,
+    about ``pairs`` pairs at a time: the memory is bounded); pairs sharing no trigram are
+    never met, and only the similar pairs come back to Python."""
+    import numpy as np
+    from scipy import sparse
+
+    if not len(probe) or not len(stored):
+        return
+
+    def matrix(side: _KeyRows):
+        order = np.argsort(np.frombuffer(side.year, dtype=np.int_), kind="stable")
+        ptr = np.frombuffer(side.ptr, dtype=np.intc)
+        m = sparse.csr_matrix(
+            (np.ones(len(side.grams), dtype=np.int16), np.frombuffer(side.grams, dtype=np.intc), ptr),
+            shape=(len(side), len(side.ids)),
+        )[order]  # in year order; 16-bit counts (a key has at most 500 trigrams)
+        sizes = np.diff(ptr)[order]
+        return m, sizes, np.frombuffer(side.year, dtype=np.int_)[order], np.frombuffer(side.tag, dtype=np.int_)[order]
+
+    x, x_size, x_year, x_tag = matrix(stored)
+    q, q_size, q_year, q_tag = matrix(probe)
+    for year in np.unique(x_year).tolist():
+        x_lo, x_hi = np.searchsorted(x_year, [year, year + 1]).tolist()
+        q_first, q_end = np.searchsorted(q_year, [year - 1, year + 2]).tolist()
+        stored_t = x[x_lo:x_hi].T.tocsr()
+        step = max(1, pairs // (x_hi - x_lo))
+        for q_lo in range(q_first, q_end, step):
+            q_hi = min(q_lo + step, q_end)
+            shared = (q[q_lo:q_hi] @ stored_t).tocoo()
+            n = shared.data
+            similar = n / (q_size[q_lo + shared.row] + x_size[x_lo + shared.col] - n) >= NAME_SIMILARITY
+            yield from zip(
+                q_tag[shared.row[similar] + q_lo].tolist(), x_tag[shared.col[similar] + x_lo].tolist(), strict=True
+            )
+
+
 def _probable_duplicates_in_python(todo: list[tuple[int, DuplicateProbe]]) -> dict[int, list[int]]:
     """The same test as pg_trgm's ``similarity()``, computed in Python over the people born
     in the probes' years.
 
-    Used on SQLite, and on PostgreSQL for big batches (an import of thousands of rows):
-    two queries instead of one GIN index scan per row. On PostgreSQL the first query returns
-    the distinct name keys of the people born in those years (a few hundred or thousand
-    keys, hashed in the database), the probes are matched against them in Python, and the
-    second query fetches only the people whose key matched.
+    Used on SQLite, and on PostgreSQL for big batches (an import of thousands of rows): one
+    query instead of one GIN index scan per row. It returns the distinct (name key, year of
+    birth) of the people born in those years with their ids (streamed, kept as compact
+    arrays), and the probes' keys are compared with those keys by ``_similar_pairs``.
     """
     from django.db.models.functions import Coalesce, ExtractYear
 
     years: set[int] = set()
     for _i, p in todo:
         years.update((p.birth_year - 1, p.birth_year, p.birth_year + 1))
-    people: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    ids: dict[str, int] = {}
+    stored = _KeyRows(ids)
+    people_at, people = array("l", [0]), array("q")  # stored row r: people[people_at[r]:people_at[r + 1]]
+
+    def keep(key: str, year: int, pks) -> None:
+        stored.add(len(stored), year, key)
+        people.extend(pks)
+        people_at.append(len(people))
+
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                """SELECT name_key FROM refugees_refugee
-                    WHERE anonymised_at IS NULL AND name_key <> ''
-                      AND COALESCE(EXTRACT(YEAR FROM date_of_birth)::int, birth_year) = ANY(%s)
-                    GROUP BY name_key""",
+                """SELECT name_key, y, array_agg(id ORDER BY id) FROM (
+                        SELECT id, name_key, COALESCE(EXTRACT(YEAR FROM date_of_birth)::int, birth_year) AS y
+                        FROM refugees_refugee WHERE anonymised_at IS NULL AND name_key <> ''
+                    ) r WHERE y = ANY(%s) GROUP BY name_key, y""",
                 [sorted(years)],
             )
-            matcher = _KeyMatcher(key for (key,) in cursor.fetchall())
-            wanted = set().union(*(matcher.keys_for(p) for _i, p in todo))
-            if not wanted:
-                return {}
-            cursor.execute(
-                """SELECT id, name_key, y FROM (
-                        SELECT id, name_key, COALESCE(EXTRACT(YEAR FROM date_of_birth)::int, birth_year) AS y
-                        FROM refugees_refugee WHERE anonymised_at IS NULL AND name_key = ANY(%s)
-                    ) r WHERE y = ANY(%s)""",
-                [sorted(wanted), sorted(years)],
-            )
-            for pk, key, year in cursor.fetchall():
-                people[key].append((pk, year))
+            while rows := cursor.fetchmany(2000):
+                for key, year, pks in rows:
+                    keep(key, year, pks)
     else:
+        grouped: dict[tuple[str, int], list[int]] = defaultdict(list)
         rows = (
             Refugee.objects.filter(anonymised_at__isnull=True)
             .annotate(year=Coalesce(ExtractYear("date_of_birth"), "birth_year", output_field=IntegerField()))
@@ -205,19 +265,20 @@ def _probable_duplicates_in_python(todo: list[tuple[int, DuplicateProbe]]) -> di
         )
         for pk, key, year in rows.iterator(chunk_size=10000):
             if key:
-                people[key].append((pk, year))
-        matcher = _KeyMatcher(people)
-    found: dict[int, list[int]] = {}
+                grouped[(key, year)].append(pk)
+        for (key, year), pks in grouped.items():
+            keep(key, year, pks)
+        del grouped
+    probe = _KeyRows(ids)
+    exclude: dict[int, int | None] = {}
     for i, p in todo:
-        matches = {
-            pk
-            for key in matcher.keys_for(p)
-            for pk, year in people.get(key, ())
-            if pk != p.exclude_pk and abs(year - p.birth_year) <= 1
-        }
-        if matches:
-            found[i] = sorted(matches)
-    return found
+        exclude[i] = p.exclude_pk
+        for key in {p.key, p.key_ar} - {""}:
+            probe.add(i, p.birth_year, key)
+    matches: dict[int, set[int]] = defaultdict(set)
+    for i, r in _similar_pairs(probe, stored):
+        matches[i].update(pk for pk in people[people_at[r] : people_at[r + 1]] if pk != exclude[i])
+    return {i: sorted(pks) for i, pks in sorted(matches.items()) if pks}
 
 
 def probable_duplicate_groups_within(
@@ -230,79 +291,32 @@ def probable_duplicate_groups_within(
 
     The rule is the registry's: born within a year and a similar name, where one row's
     Latin key (what would be stored) is compared with the other row's Latin and Arabic
-    keys; symmetric. The similarity is pg_trgm's (shared trigrams over the trigrams of
-    either, ``names.similarity``), counted for whole years at once: each key is a row of
-    trigram ids in a sparse matrix, and for each year of birth one sparse product of the
-    keys of that year and the two next to it by the Latin keys of that year gives the
-    trigrams every pair shares (pairs sharing none are never met). Only the
-    similar pairs come back to Python; one year's product is in memory at a time. 1,000
-    rows of one name are one probe.
+    keys; symmetric. Every key of the batch meets the Latin keys of the years around its
+    own at once (``_similar_pairs``: sparse products, bounded by ``pairs``); the cost grows
+    with the distinct names and the pairs sharing a trigram, not with the square of the
+    rows (1,000 rows of one name are one probe).
 
     ``rows``, if given, is how many rows each probe stands for: a probe of one row is then
     not listed as resembling itself (its row has no other row of its own to resemble), so
-    the probes that resemble nothing are left out. ``pairs`` bounds the memory: about that
-    many pairs of keys are counted at once.
+    the probes that resemble nothing are left out.
     """
-    import numpy as np
-    from scipy import sparse
-
-    todo = sorted(
-        ((g, p) for g, p in enumerate(probes) if p.birth_year and (p.key or p.key_ar)), key=lambda gp: gp[1].birth_year
-    )
     ids: dict[str, int] = {}
-    # The stored side (the Latin keys) and the probe side (every key), one row a key, in
-    # year order: (group, year, trigram ids) as compressed sparse rows.
-    stored = {"group": array("l"), "year": array("l"), "ptr": array("i", [0]), "ids": array("i")}
-    probe = {"group": array("l"), "year": array("l"), "ptr": array("i", [0]), "ids": array("i")}
-
-    def add(side: dict, g: int, year: int, grams: list[int]) -> None:
-        side["group"].append(g)
-        side["year"].append(year)
-        side["ids"].extend(grams)
-        side["ptr"].append(len(side["ids"]))
-
-    for g, p in todo:
-        latin = sorted(ids.setdefault(t, len(ids)) for t in trigrams(p.key)) if p.key else None
-        if latin:
-            add(stored, g, p.birth_year, latin)
-            add(probe, g, p.birth_year, latin)
+    stored, probe = _KeyRows(ids), _KeyRows(ids)
+    for g, p in enumerate(probes):
+        if not p.birth_year:
+            continue
+        if p.key:
+            stored.add(g, p.birth_year, p.key)
+            probe.add(g, p.birth_year, p.key)
         if p.key_ar and p.key_ar != p.key:
-            add(probe, g, p.birth_year, sorted(ids.setdefault(t, len(ids)) for t in trigrams(p.key_ar)))
+            probe.add(g, p.birth_year, p.key_ar)
     links: dict[int, set[int]] = defaultdict(set)
-    if not stored["group"]:
-        return {}
-
-    def matrix(side: dict) -> tuple:
-        ptr = np.frombuffer(side["ptr"], dtype=np.intc)  # compact: 32-bit ids, 16-bit counts
-        m = sparse.csr_matrix(
-            (np.ones(len(side["ids"]), dtype=np.int16), np.frombuffer(side["ids"], dtype=np.intc), ptr),
-            shape=(len(side["group"]), len(ids)),
-        )
-        return m, np.diff(ptr), np.frombuffer(side["year"], dtype=np.int_), side["group"]
-
-    x, x_size, x_year, x_group = matrix(stored)
-    q, q_size, q_year, q_group = matrix(probe)
-    for year in np.unique(x_year).tolist():
-        x_lo, x_hi = np.searchsorted(x_year, [year, year + 1]).tolist()
-        q_first, q_end = np.searchsorted(q_year, [year - 1, year + 2]).tolist()
-        stored_t = x[x_lo:x_hi].T.tocsr()
-        step = max(1, pairs // (x_hi - x_lo))  # about ``pairs`` pairs counted at once
-        for q_lo in range(q_first, q_end, step):
-            q_hi = min(q_lo + step, q_end)
-            shared = (q[q_lo:q_hi] @ stored_t).tocoo()
-            n = shared.data
-            similar = n / (q_size[q_lo + shared.row] + x_size[x_lo + shared.col] - n) >= NAME_SIMILARITY
-            _link(links, rows, q_group, x_group, shared.row[similar] + q_lo, shared.col[similar] + x_lo)
-    return dict(links)
-
-
-def _link(links: dict, rows, q_group, x_group, q_rows, x_rows) -> None:
-    for i, j in zip(q_rows.tolist(), x_rows.tolist(), strict=True):
-        g, h = q_group[i], x_group[j]
+    for g, h in _similar_pairs(probe, stored, pairs=pairs):
         if g == h and rows is not None and rows[g] < 2:
             continue
         links[g].add(h)
         links[h].add(g)
+    return dict(links)
 
 
 def probable_duplicates_within(probes: Sequence[DuplicateProbe]) -> dict[int, list[int]]:
