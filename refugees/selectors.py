@@ -167,12 +167,16 @@ class _KeyRows:
         self.tag, self.year = array("l"), array("l")
         self.ptr, self.grams = array("i", [0]), array("i")
 
-    def add(self, tag: int, year: int, key: str) -> None:
-        ids = self.ids
+    def add(self, tag: int, year: int, key: str, grams: list[int] | None = None) -> list[int]:
+        """Adds a row (``grams``: the key's trigram ids if already known); returns them."""
+        if grams is None:
+            ids = self.ids
+            grams = sorted([ids.setdefault(t, len(ids)) for t in trigrams(key)])
         self.tag.append(tag)
         self.year.append(year)
-        self.grams.extend(sorted(ids.setdefault(t, len(ids)) for t in trigrams(key)))
+        self.grams.extend(grams)
         self.ptr.append(len(self.grams))
+        return grams
 
     def __len__(self) -> int:
         return len(self.tag)
@@ -306,8 +310,7 @@ def probable_duplicate_groups_within(
         if not p.birth_year:
             continue
         if p.key:
-            stored.add(g, p.birth_year, p.key)
-            probe.add(g, p.birth_year, p.key)
+            probe.add(g, p.birth_year, p.key, stored.add(g, p.birth_year, p.key))
         if p.key_ar and p.key_ar != p.key:
             probe.add(g, p.birth_year, p.key_ar)
     links: dict[int, set[int]] = defaultdict(set)
