@@ -37,6 +37,8 @@ NOT_NULL_TEXT = [
     c for c in REFUGEE_COLUMNS if not _FIELDS[c].null and isinstance(_FIELDS[c], models.CharField | models.TextField)
 ]
 NULLABLE = {c for c in REFUGEE_COLUMNS if _FIELDS[c].null}
+# The columns written as the row's cleaned data has them (the foreign keys are read from the objects).
+_AS_CLEANED = [c for c in REFUGEE_COLUMNS if not c.endswith("_id")]
 JSON_COLUMNS = {c for c in REFUGEE_COLUMNS if isinstance(_FIELDS[c], models.JSONField)}
 
 
@@ -59,7 +61,7 @@ def refugee_values(data: dict) -> dict:
     registration service derives for one person (``refugees.services._derive``,
     ``Refugee.set_name_keys``): the name and search keys, the birth year from the date, the
     region from the city. Without a model instance per row (they cost more than the rules)."""
-    values = {c: data.get(c) for c in REFUGEE_COLUMNS if not c.endswith("_id")}
+    values = {c: data.get(c) for c in _AS_CLEANED}
     city, office, region = data.get("city"), data.get("office"), data.get("region")
     values["city_id"] = city.pk if city is not None else None
     values["office_id"] = office.pk

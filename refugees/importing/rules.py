@@ -54,6 +54,7 @@ from refugees.validators import normalise_unhcr_number, validate_individual_numb
 
 # The profile's fields, but the region (read from the city) and the caseworker (assigned later).
 COLUMNS = [f for f in PROFILE_FIELDS if f not in ("region", "caseworker")]
+_COLUMN_SET = frozenset(COLUMNS)
 TRUE_VALUES = {"1", "yes", "y", "true", "oui", "o", "x", "نعم"}
 # The sex as a code or a word (never cut to its first letter).
 SEX_VALUES = {"f": "F", "female": "F", "femme": "F", "أنثى": "F", "m": "M", "male": "M", "homme": "M", "ذكر": "M"}
@@ -76,7 +77,7 @@ class RowResult:
 
 def row_data(header: list[str], row: list[str]) -> tuple[dict[str, str], dict]:
     """(the row's cells by column, the form data they stand for)."""
-    values = {h: (row[i] if i < len(row) else "") for i, h in enumerate(header) if h in COLUMNS}
+    values = {h: (row[i] if i < len(row) else "") for i, h in enumerate(header) if h in _COLUMN_SET}
     data: dict = dict(values)
     sex = values.get("sex", "").strip()
     data["sex"] = SEX_VALUES.get(sex.lower(), sex)  # a word read whole: "Mxyz" is an error, not "M"
