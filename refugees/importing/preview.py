@@ -18,7 +18,7 @@ from typing import BinaryIO
 from django.utils import timezone
 
 from core.access import require
-from core.models import User
+from core.models import Office, User
 from refugees.access import can_import
 from refugees.importing.checked import SpoolWriter, read_spool, refugee_values
 from refugees.importing.parsing import ImportFileError, as_binary, file_checksum, read_rows
@@ -65,7 +65,7 @@ class ImportResult:
         for g in self.group_links:
             shared[g] = sorted(line for h in self.group_links[g] for line in self.group_lines.get(h, ()))
         ids = {pk for pks in self.group_duplicates.values() for pk in pks}
-        people = {r.pk: r for r in Refugee.objects.filter(pk__in=ids).select_related("office")} if ids else {}
+        people = _candidates(ids) if ids else {}
         self.flagged_rows = []
         for line, g, data in rows:
             row = FlaggedRow(line=line, values={}, data=data, duplicate_ids=self.group_duplicates.get(g, []))
@@ -83,6 +83,22 @@ class ImportResult:
         if self.spool is not None:
             self.spool.close()
             self.spool = None
+
+
+# What the page shows of a candidate (refugees/import.html) and the view log reads (its id).
+CANDIDATE_FIELDS = ("first_name_latin", "last_name_latin", "date_of_birth", "birth_year", "office_id")
+
+
+def _candidates(ids: set[int]) -> dict[int, Refugee]:
+    """The registered people the flagged rows resemble, with what the page shows of them: a
+    common name has thousands of look-alikes in a big registry, each a whole row otherwise.
+    Their offices are the few offices, read once."""
+    offices = {o.pk: o for o in Office.objects.all()}
+    people = {}
+    for person in Refugee.objects.filter(pk__in=ids).only(*CANDIDATE_FIELDS).iterator(chunk_size=2000):
+        person.office = offices[person.office_id]
+        people[person.pk] = person
+    return people
 
 
 @dataclass
