@@ -2,8 +2,9 @@
 
 import datetime
 import math
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.core.paginator import Page
@@ -24,6 +25,8 @@ from refugees.validators import unhcr_number_query
 NAME_SIMILARITY = 0.5
 # From this many probes (an import), compare in Python after one query (see below).
 BULK_IN_PYTHON_FROM = 20
+# Pairs of keys whose shared trigrams are counted at once in the within-file check (its memory).
+WITHIN_PAIRS = 100_000
 # The list counts at most this many matches: an exact COUNT(*) over 100,000 rows costs more
 # than the page itself, and nobody pages through 40 pages of a broad search (they refine it).
 LIST_COUNT_CAP = 1_000
@@ -41,7 +44,7 @@ def refugees_sharing_with(partner: PartnerOrganisation) -> QuerySet[Refugee]:
     return Refugee.objects.filter(pk__in=active.values("refugee_id"), anonymised_at__isnull=True)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DuplicateProbe:
     """What we know about a person being registered, to look for probable duplicates."""
 
@@ -155,45 +158,109 @@ class _KeyMatcher:
         return {key for probe_key in {probe.key, probe.key_ar} - {""} for key in self.similar(probe_key)}
 
 
+class _KeyRows:
+    """Name keys with a year of birth, as rows of trigram ids (compressed sparse rows, in
+    compact arrays: 32-bit ids), each with a tag (a probe's index, a group, an offset)."""
+
+    def __init__(self, ids: dict[str, int]):
+        self.ids = ids  # trigram -> id, shared by the two sides compared
+        self.tag, self.year = array("l"), array("l")
+        self.ptr, self.grams = array("i", [0]), array("i")
+
+    def add(self, tag: int, year: int, key: str, grams: list[int] | None = None) -> list[int]:
+        """Adds a row (``grams``: the key's trigram ids if already known); returns them."""
+        if grams is None:
+            ids = self.ids
+            grams = sorted([ids.setdefault(t, len(ids)) for t in trigrams(key)])
+        self.tag.append(tag)
+        self.year.append(year)
+        self.grams.extend(grams)
+        self.ptr.append(len(self.grams))
+        return grams
+
+    def __len__(self) -> int:
+        return len(self.tag)
+
+
+def _similar_pairs(probe: _KeyRows, stored: _KeyRows, *, pairs: int = WITHIN_PAIRS) -> Iterator[tuple[int, int]]:
+    """(probe tag, stored tag) for each probe key and stored key born within a year of each
+    other whose similarity is pg_trgm's ``similarity() >= NAME_SIMILARITY`` (shared
+    trigrams over the trigrams of either, ``names.similarity``).
+
+    The shared trigrams of every pair are counted at once by sparse products (the keys'
+    trigram rows, one stored year against the probes of that year and the two next to it,
+    about ``pairs`` pairs at a time: the memory is bounded); pairs sharing no trigram are
+    never met, and only the similar pairs come back to Python."""
+    import numpy as np
+    from scipy import sparse
+
+    if not len(probe) or not len(stored):
+        return
+
+    def matrix(side: _KeyRows):
+        order = np.argsort(np.frombuffer(side.year, dtype=np.int_), kind="stable")
+        ptr = np.frombuffer(side.ptr, dtype=np.intc)
+        m = sparse.csr_matrix(
+            (np.ones(len(side.grams), dtype=np.int16), np.frombuffer(side.grams, dtype=np.intc), ptr),
+            shape=(len(side), len(side.ids)),
+        )[order]  # in year order; 16-bit counts (a key has at most 500 trigrams)
+        sizes = np.diff(ptr)[order]
+        return m, sizes, np.frombuffer(side.year, dtype=np.int_)[order], np.frombuffer(side.tag, dtype=np.int_)[order]
+
+    x, x_size, x_year, x_tag = matrix(stored)
+    q, q_size, q_year, q_tag = matrix(probe)
+    for year in np.unique(x_year).tolist():
+        x_lo, x_hi = np.searchsorted(x_year, [year, year + 1]).tolist()
+        q_first, q_end = np.searchsorted(q_year, [year - 1, year + 2]).tolist()
+        stored_t = x[x_lo:x_hi].T.tocsr()
+        step = max(1, pairs // (x_hi - x_lo))
+        for q_lo in range(q_first, q_end, step):
+            q_hi = min(q_lo + step, q_end)
+            shared = (q[q_lo:q_hi] @ stored_t).tocoo()
+            n = shared.data
+            similar = n / (q_size[q_lo + shared.row] + x_size[x_lo + shared.col] - n) >= NAME_SIMILARITY
+            yield from zip(
+                q_tag[shared.row[similar] + q_lo].tolist(), x_tag[shared.col[similar] + x_lo].tolist(), strict=True
+            )
+
+
 def _probable_duplicates_in_python(todo: list[tuple[int, DuplicateProbe]]) -> dict[int, list[int]]:
     """The same test as pg_trgm's ``similarity()``, computed in Python over the people born
     in the probes' years.
 
-    Used on SQLite, and on PostgreSQL for big batches (an import of thousands of rows):
-    two queries instead of one GIN index scan per row. On PostgreSQL the first query returns
-    the distinct name keys of the people born in those years (a few hundred or thousand
-    keys, hashed in the database), the probes are matched against them in Python, and the
-    second query fetches only the people whose key matched.
+    Used on SQLite, and on PostgreSQL for big batches (an import of thousands of rows): one
+    query instead of one GIN index scan per row. It returns the distinct (name key, year of
+    birth) of the people born in those years with their ids (streamed, kept as compact
+    arrays), and the probes' keys are compared with those keys by ``_similar_pairs``.
     """
     from django.db.models.functions import Coalesce, ExtractYear
 
     years: set[int] = set()
     for _i, p in todo:
         years.update((p.birth_year - 1, p.birth_year, p.birth_year + 1))
-    people: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    ids: dict[str, int] = {}
+    stored = _KeyRows(ids)
+    people_at, people = array("l", [0]), array("q")  # stored row r: people[people_at[r]:people_at[r + 1]]
+
+    def keep(key: str, year: int, pks) -> None:
+        stored.add(len(stored), year, key)
+        people.extend(pks)
+        people_at.append(len(people))
+
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                """SELECT name_key FROM refugees_refugee
-                    WHERE anonymised_at IS NULL AND name_key <> ''
-                      AND COALESCE(EXTRACT(YEAR FROM date_of_birth)::int, birth_year) = ANY(%s)
-                    GROUP BY name_key""",
+                """SELECT name_key, y, array_agg(id ORDER BY id) FROM (
+                        SELECT id, name_key, COALESCE(EXTRACT(YEAR FROM date_of_birth)::int, birth_year) AS y
+                        FROM refugees_refugee WHERE anonymised_at IS NULL AND name_key <> ''
+                    ) r WHERE y = ANY(%s) GROUP BY name_key, y""",
                 [sorted(years)],
             )
-            matcher = _KeyMatcher(key for (key,) in cursor.fetchall())
-            wanted = set().union(*(matcher.keys_for(p) for _i, p in todo))
-            if not wanted:
-                return {}
-            cursor.execute(
-                """SELECT id, name_key, y FROM (
-                        SELECT id, name_key, COALESCE(EXTRACT(YEAR FROM date_of_birth)::int, birth_year) AS y
-                        FROM refugees_refugee WHERE anonymised_at IS NULL AND name_key = ANY(%s)
-                    ) r WHERE y = ANY(%s)""",
-                [sorted(wanted), sorted(years)],
-            )
-            for pk, key, year in cursor.fetchall():
-                people[key].append((pk, year))
+            while rows := cursor.fetchmany(2000):
+                for key, year, pks in rows:
+                    keep(key, year, pks)
     else:
+        grouped: dict[tuple[str, int], list[int]] = defaultdict(list)
         rows = (
             Refugee.objects.filter(anonymised_at__isnull=True)
             .annotate(year=Coalesce(ExtractYear("date_of_birth"), "birth_year", output_field=IntegerField()))
@@ -202,22 +269,25 @@ def _probable_duplicates_in_python(todo: list[tuple[int, DuplicateProbe]]) -> di
         )
         for pk, key, year in rows.iterator(chunk_size=10000):
             if key:
-                people[key].append((pk, year))
-        matcher = _KeyMatcher(people)
-    found: dict[int, list[int]] = {}
+                grouped[(key, year)].append(pk)
+        for (key, year), pks in grouped.items():
+            keep(key, year, pks)
+        del grouped
+    probe = _KeyRows(ids)
+    exclude: dict[int, int | None] = {}
     for i, p in todo:
-        matches = {
-            pk
-            for key in matcher.keys_for(p)
-            for pk, year in people.get(key, ())
-            if pk != p.exclude_pk and abs(year - p.birth_year) <= 1
-        }
-        if matches:
-            found[i] = sorted(matches)
-    return found
+        exclude[i] = p.exclude_pk
+        for key in {p.key, p.key_ar} - {""}:
+            probe.add(i, p.birth_year, key)
+    matches: dict[int, set[int]] = defaultdict(set)
+    for i, r in _similar_pairs(probe, stored):
+        matches[i].update(pk for pk in people[people_at[r] : people_at[r + 1]] if pk != exclude[i])
+    return {i: sorted(pks) for i, pks in sorted(matches.items()) if pks}
 
 
-def probable_duplicate_groups_within(probes: Sequence[DuplicateProbe]) -> dict[int, set[int]]:
+def probable_duplicate_groups_within(
+    probes: Sequence[DuplicateProbe], rows: Sequence[int] | None = None, *, pairs: int = WITHIN_PAIRS
+) -> dict[int, set[int]]:
     """Which probes of one batch resemble each other, for *distinct* probes (an import
     file's rows grouped by name keys and year of birth: ``probes[g]`` stands for every row
     of group ``g``). Returns, for each probe, the probes whose rows its rows resemble
@@ -225,26 +295,30 @@ def probable_duplicate_groups_within(probes: Sequence[DuplicateProbe]) -> dict[i
 
     The rule is the registry's: born within a year and a similar name, where one row's
     Latin key (what would be stored) is compared with the other row's Latin and Arabic
-    keys; symmetric. The rows are blocked by (Latin key, year of birth): each distinct key
-    meets only the keys it shares a trigram with, in its three years, once; the cost grows
-    with the distinct names and their similar pairs, not with the square of the rows
-    (1,000 rows of one name are one block).
+    keys; symmetric. Every key of the batch meets the Latin keys of the years around its
+    own at once (``_similar_pairs``: sparse products, bounded by ``pairs``); the cost grows
+    with the distinct names and the pairs sharing a trigram, not with the square of the
+    rows (1,000 rows of one name are one probe).
+
+    ``rows``, if given, is how many rows each probe stands for: a probe of one row is then
+    not listed as resembling itself (its row has no other row of its own to resemble), so
+    the probes that resemble nothing are left out.
     """
-    blocks: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    todo = [(g, p) for g, p in enumerate(probes) if p.birth_year and (p.key or p.key_ar)]
-    for g, p in todo:
+    ids: dict[str, int] = {}
+    stored, probe = _KeyRows(ids), _KeyRows(ids)
+    for g, p in enumerate(probes):
+        if not p.birth_year:
+            continue
         if p.key:
-            blocks[p.birth_year][p.key].append(g)
-    matchers = {year: _KeyMatcher(keys) for year, keys in blocks.items()}
+            probe.add(g, p.birth_year, p.key, stored.add(g, p.birth_year, p.key))
+        if p.key_ar and p.key_ar != p.key:
+            probe.add(g, p.birth_year, p.key_ar)
     links: dict[int, set[int]] = defaultdict(set)
-    for g, p in todo:
-        for year in (p.birth_year - 1, p.birth_year, p.birth_year + 1):
-            if year not in matchers:
-                continue
-            for key in matchers[year].keys_for(p):
-                for h in blocks[year][key]:
-                    links[g].add(h)
-                    links[h].add(g)
+    for g, h in _similar_pairs(probe, stored, pairs=pairs):
+        if g == h and rows is not None and rows[g] < 2:
+            continue
+        links[g].add(h)
+        links[h].add(g)
     return dict(links)
 
 
@@ -260,7 +334,7 @@ def probable_duplicates_within(probes: Sequence[DuplicateProbe]) -> dict[int, li
         if g == len(rows_of):
             rows_of.append([])
         rows_of[g].append(i)
-    links = probable_duplicate_groups_within(list(distinct))
+    links = probable_duplicate_groups_within(list(distinct), [len(r) for r in rows_of])
     found: dict[int, list[int]] = {}
     for g, others in links.items():
         lines = sorted(j for h in others for j in rows_of[h])

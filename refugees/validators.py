@@ -18,6 +18,8 @@ LEGACY_RE = re.compile(r"^[A-Z0-9]{3}-\d{2}[A-Z]\d{5}$")
 PROGRES_INDIVIDUAL_RE = re.compile(r"^\d{3}-\d{9}$")
 PROGRES_GROUP_RE = re.compile(r"^\d{3}-\d{2}-\d{7}$")
 UNHCR_NUMBER_RE = re.compile(rf"{LEGACY_RE.pattern}|{PROGRES_INDIVIDUAL_RE.pattern}|{PROGRES_GROUP_RE.pattern}")
+# A number already in that form (ASCII digits only: "١٨" is normalised to "18").
+_CANONICAL = re.compile(UNHCR_NUMBER_RE.pattern, re.ASCII)
 
 INDIVIDUAL = "individual"
 GROUP = "group"
@@ -33,6 +35,12 @@ def normalise_unhcr_number(value: str, kind: str = INDIVIDUAL) -> str:
     """The one stored form of a UNHCR number. ``kind`` says how twelve bare digits are
     read: an individual id (``803-100016547``) or a registration group
     (``803-23-1009229``), as the field holding them expects."""
+    if _CANONICAL.fullmatch(value or ""):  # already in its one form (an import's common case)
+        return value
+    return _normalise(value, kind)
+
+
+def _normalise(value: str, kind: str) -> str:
     cleaned = (value or "").strip().upper().translate(_DASHES).translate(_DIGITS)
     # Spaces between groups of digits are separators ("803 23 1009229"), elsewhere noise.
     cleaned = re.sub(r"\s+", "-" if re.fullmatch(r"[\d\s-]+", cleaned) else "", cleaned)

@@ -37,6 +37,8 @@ NOT_NULL_TEXT = [
     c for c in REFUGEE_COLUMNS if not _FIELDS[c].null and isinstance(_FIELDS[c], models.CharField | models.TextField)
 ]
 NULLABLE = {c for c in REFUGEE_COLUMNS if _FIELDS[c].null}
+# The columns written as the row's cleaned data has them (the foreign keys are read from the objects).
+_AS_CLEANED = [c for c in REFUGEE_COLUMNS if not c.endswith("_id")]
 JSON_COLUMNS = {c for c in REFUGEE_COLUMNS if isinstance(_FIELDS[c], models.JSONField)}
 
 
@@ -59,7 +61,7 @@ def refugee_values(data: dict) -> dict:
     registration service derives for one person (``refugees.services._derive``,
     ``Refugee.set_name_keys``): the name and search keys, the birth year from the date, the
     region from the city. Without a model instance per row (they cost more than the rules)."""
-    values = {c: data.get(c) for c in REFUGEE_COLUMNS if not c.endswith("_id")}
+    values = {c: data.get(c) for c in _AS_CLEANED}
     city, office, region = data.get("city"), data.get("office"), data.get("region")
     values["city_id"] = city.pk if city is not None else None
     values["office_id"] = office.pk
@@ -79,9 +81,21 @@ class SpoolWriter:
         self.file: BinaryIO = tempfile.TemporaryFile()  # noqa: SIM115 - handed over to the result
         self._text = io.TextIOWrapper(self.file, encoding="utf-8", newline="")
         self._writer = csv.writer(self._text, lineterminator="\n")
+        self._lists: dict[tuple, str | None] = {}
 
     def write(self, *, line: int, group: int, values: dict) -> None:
-        self._writer.writerow([line, group, *(_text(values[c]) for c in REFUGEE_COLUMNS)])
+        cells = map(values.__getitem__, REFUGEE_COLUMNS)
+        self._writer.writerow([line, group, *(v if type(v) is str else self._cell(v) for v in cells)])
+
+    def _cell(self, value) -> str | None:
+        if type(value) is not list:
+            return _text(value)
+        key = tuple(value)  # the lists (languages, needs) repeat: their JSON is remembered
+        if key not in self._lists:
+            if len(self._lists) >= 1024:
+                return _text(value)
+            self._lists[key] = _text(value)
+        return self._lists[key]
 
     def finish(self) -> BinaryIO:
         self._text.flush()

@@ -101,7 +101,7 @@ def _csv_rows(source: BinaryIO) -> Iterator[list[str]]:
     def rows() -> Iterator[list[str]]:
         try:
             for row in csv.reader((line.replace("\x00", "") for line in text), dialect):
-                yield [_cell(v) for v in row]
+                yield [v.strip() for v in row]  # _cell of a CSV cell: text, its NULs already gone
         except UnicodeDecodeError as exc:
             raise ImportFileError(_("The CSV file must be saved as UTF-8.")) from exc
         except csv.Error as exc:

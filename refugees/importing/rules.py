@@ -25,6 +25,7 @@ form runs and gives its errors, so the messages are always the form's);
 the form accepts with the same data.
 """
 
+import datetime
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from django.core.validators import (
     MinValueValidator,
     ProhibitNullCharactersValidator,
 )
+from django.db import connection
 from django.forms.utils import ErrorDict
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -52,6 +54,7 @@ from refugees.validators import normalise_unhcr_number, validate_individual_numb
 
 # The profile's fields, but the region (read from the city) and the caseworker (assigned later).
 COLUMNS = [f for f in PROFILE_FIELDS if f not in ("region", "caseworker")]
+_COLUMN_SET = frozenset(COLUMNS)
 TRUE_VALUES = {"1", "yes", "y", "true", "oui", "o", "x", "نعم"}
 # The sex as a code or a word (never cut to its first letter).
 SEX_VALUES = {"f": "F", "female": "F", "femme": "F", "أنثى": "F", "m": "M", "male": "M", "homme": "M", "ذكر": "M"}
@@ -74,7 +77,7 @@ class RowResult:
 
 def row_data(header: list[str], row: list[str]) -> tuple[dict[str, str], dict]:
     """(the row's cells by column, the form data they stand for)."""
-    values = {h: (row[i] if i < len(row) else "") for i, h in enumerate(header) if h in COLUMNS}
+    values = {h: (row[i] if i < len(row) else "") for i, h in enumerate(header) if h in _COLUMN_SET}
     data: dict = dict(values)
     sex = values.get("sex", "").strip()
     data["sex"] = SEX_VALUES.get(sex.lower(), sex)  # a word read whole: "Mxyz" is an error, not "M"
@@ -185,8 +188,9 @@ def _fast_clean(field: forms.Field) -> Callable:
     """``field.clean`` itself, or where it is slow a quicker equivalent that raises
     ``_UnsureError`` rather than differ: the choice fields compare against a set instead of
     walking their choices, the look-ups look up, the text and integer fields test their own
-    limits without the validator calls, the date fields remember the dates already parsed (a
-    file repeats them). Django's semantics of each kind of field, with the field's own
+    limits without the validator calls, the date fields read a value in the exact shape of
+    one of their formats without strptime (``_DATE_SHAPES``; any other value goes to the
+    field). Django's semantics of each kind of field, with the field's own
     parameters: no rule of ours."""
     if isinstance(field, forms.MultipleChoiceField):
         valid = _choice_values(field)
@@ -269,18 +273,36 @@ def _fast_clean(field: forms.Field) -> Callable:
             return value
 
         return clean_text
-    if isinstance(field, forms.DateField):
-        parsed: dict[str, object] = {}
+    if isinstance(field, forms.DateField) and not field.validators:
+        # The field tries its formats in order with strptime; a value of digits in the exact
+        # shape of one of them is that format's date (or invalid for all: then the field runs).
+        shapes = [_DATE_SHAPES.get(f) for f in field.input_formats]
+        if shapes and all(shapes):
 
-        def clean_date(value):
-            if not isinstance(value, str) or value in field.empty_values:
+            def clean_date(value):
+                if not isinstance(value, str) or value in field.empty_values:
+                    return field.clean(value)
+                stripped = value.strip()
+                for shape, order in shapes:
+                    match = shape.fullmatch(stripped)
+                    if match is not None:
+                        parts = match.groups()
+                        try:
+                            return datetime.date(*(int(parts[i]) for i in order))
+                        except ValueError:
+                            break
                 return field.clean(value)
-            if value not in parsed:
-                parsed[value] = field.clean(value)
-            return parsed[value]
 
-        return clean_date
+            return clean_date
     return field.clean
+
+
+# strptime formats as the exact shape of their digits: (pattern, which groups are year,
+# month, day).
+_DATE_SHAPES = {
+    "%Y-%m-%d": (re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII), (0, 1, 2)),
+    "%d/%m/%Y": (re.compile(r"(\d{2})/(\d{2})/(\d{4})", re.ASCII), (2, 1, 0)),
+}
 
 
 def _value_from(widget: forms.Widget) -> Callable | None:
@@ -293,6 +315,14 @@ def _value_from(widget: forms.Widget) -> Callable | None:
     return None if single else widget.value_from_datadict
 
 
+# The fields whose ``clean_<field>`` depends on more than the value and the form's set-up
+# (the user, today, the look-ups): the numbers already registered change per chunk.
+NOT_MEMOISED = {"unhcr_individual_number"}
+# Distinct values remembered per column (a file repeats its cities, dates, codes; its
+# numbers and phones it does not, and those stop being remembered at this many).
+MEMO_SIZE = 1024
+
+
 class FastRowCheck:
     """``RefugeeImportRowForm``'s own fields and clean methods, without the bound form.
 
@@ -300,13 +330,21 @@ class FastRowCheck:
     and ``None`` for anything else (the caller then runs the form, which gives the errors).
     The steps are the form's (Django's ``full_clean``): each field's value from its widget,
     the field's ``clean``, the form's ``clean_<field>``, then the form's ``clean``; none of
-    the rules is written here.
+    the rules is written here. What a field and its ``clean_<field>`` made of a value is
+    remembered per column (``MEMO_SIZE`` values; successes only, so a refused value runs
+    again and the form gives its error), but for ``NOT_MEMOISED``.
     """
 
     def __init__(self, form: RefugeeImportRowForm):
         self.form = form
         self.plan = [
-            (name, _value_from(f.widget), _fast_clean(f), getattr(form, f"clean_{name}", None))
+            (
+                name,
+                _value_from(f.widget),
+                _fast_clean(f),
+                getattr(form, f"clean_{name}", None),
+                None if name in NOT_MEMOISED else {},
+            )
             for name, f in form.fields.items()
         ]
 
@@ -316,10 +354,20 @@ class FastRowCheck:
         form._errors = ErrorDict()
         files, get = form.files, data.get
         try:
-            for name, value_from, clean_field, clean_method in self.plan:
-                cleaned[name] = clean_field(get(name) if value_from is None else value_from(data, files, name))
+            for name, value_from, clean_field, clean_method, memo in self.plan:
+                value = get(name) if value_from is None else value_from(data, files, name)
+                if memo is not None:
+                    key = tuple(value) if type(value) is list else value
+                    if key in memo:
+                        known = memo[key]
+                        cleaned[name] = list(known) if type(known) is list else known
+                        continue
+                cleaned[name] = clean_field(value)
                 if clean_method is not None:
                     cleaned[name] = clean_method()
+                if memo is not None and len(memo) < MEMO_SIZE:
+                    known = cleaned[name]
+                    memo[key] = list(known) if type(known) is list else known
             result = form.clean()
             if form._errors:
                 return None
@@ -361,11 +409,7 @@ def check_rows(
     line = 1
     for batch in _batches(rows, chunk):
         numbers = {normalise_unhcr_number(r[col]) for r in batch if len(r) > col}
-        form.existing_numbers = set(
-            Refugee.objects.filter(unhcr_individual_number__in=numbers).values_list(
-                "unhcr_individual_number", flat=True
-            )
-        )
+        form.existing_numbers = _registered(numbers)
         for row in batch:
             line += 1
             values, data = row_data(header, row)
@@ -388,6 +432,23 @@ def check_rows(
                     field_label = str(form.fields[name].label) if name in form.fields else gettext("Row")
                     errors.extend((field_label, str(message)) for message in messages)
             yield line, values, cleaned, errors
+
+
+def _registered(numbers: set[str]) -> set[str]:
+    """Which of ``numbers`` are registered: one query (on PostgreSQL one array parameter,
+    not 2,000 placeholders the ORM would prepare one by one)."""
+    if connection.vendor != "postgresql":
+        return set(
+            Refugee.objects.filter(unhcr_individual_number__in=numbers).values_list(
+                "unhcr_individual_number", flat=True
+            )
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT unhcr_individual_number FROM {Refugee._meta.db_table} WHERE unhcr_individual_number = ANY(%s)",  # noqa: S608 - the model's table
+            [sorted(numbers)],
+        )
+        return {number for (number,) in cursor.fetchall()}
 
 
 def _batches(rows: Iterable[list[str]], size: int) -> Iterator[list[list[str]]]:

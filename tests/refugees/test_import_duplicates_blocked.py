@@ -8,7 +8,13 @@ from hypothesis import strategies as st
 
 from refugees.models import DuplicateConfirmation, Refugee
 from refugees.names import name_key, similarity
-from refugees.selectors import NAME_SIMILARITY, _KeyMatcher, probable_duplicates_within, probe_for
+from refugees.selectors import (
+    NAME_SIMILARITY,
+    _KeyMatcher,
+    probable_duplicate_groups_within,
+    probable_duplicates_within,
+    probe_for,
+)
 from tests.refugees.importing import CONFIRM, URL, csv_upload, preview_token
 
 FIRST = ["Mohammed", "Muhammad", "Mohamed", "Ahmad", "Ahmed", "Amina", "Amine", "Ali", "Alia", "Jean", ""]
@@ -49,6 +55,8 @@ def test_the_blocked_check_finds_the_pairs_of_the_pairwise_rule(people):
         for f, la, ar, y in people
     ]
     assert probable_duplicates_within(probes) == pairwise(probes)
+    # Counted one row at a time (the slices a big file is counted in), the links are the same.
+    assert probable_duplicate_groups_within(probes, pairs=1) == probable_duplicate_groups_within(probes)
 
 
 @settings(max_examples=300, deadline=None)
