@@ -12,7 +12,8 @@ also times each build with every figure computed on its own (``each_figure_on_it
 the path before the shared sub-results).
 
 The floor (``floor``) is written by hand the way one would write it knowing the data: the
-first standing payment per project and kind from the ledger once, each project's place and
+first standing payment per project and kind from the ledger once (per grant, one probe of
+the index ``disbursement_standing_payment`` for its earliest payment not reversed in full), each project's place and
 lead member once (temporary tables), then one statement per family with ``GROUPING SETS``
 (every total and one-way margin of an indicator in one pass) and ``FILTER``, the latest
 visit per project with ``DISTINCT ON`` feeding its five figures in one statement, the
@@ -55,12 +56,14 @@ MONEY_DIMS = (None, "office", "region", "sex", "nationality")
 
 SETUP = """
 CREATE TEMPORARY TABLE floor_first AS
-SELECT g.project_id, g.kind, MIN(d.date) AS first
-FROM funding_disbursement d JOIN funding_grant g ON g.id = d.grant_id
-WHERE d.kind = 'payment' AND d.status = 'approved' AND NOT EXISTS (
-    SELECT 1 FROM funding_disbursement r
-    WHERE r.reverses_id = d.id AND r.kind = 'reversal' AND r.status = 'approved'
-      AND r.amount >= d.amount AND r.date <= %(end)s)
+SELECT g.project_id, g.kind, MIN(f.first) AS first
+FROM funding_grant g CROSS JOIN LATERAL (
+    SELECT d.date AS first FROM funding_disbursement d
+    WHERE d.grant_id = g.id AND d.kind = 'payment' AND d.status = 'approved' AND NOT EXISTS (
+        SELECT 1 FROM funding_disbursement r
+        WHERE r.reverses_id = d.id AND r.kind = 'reversal' AND r.status = 'approved'
+          AND r.amount >= d.amount AND r.date <= %(end)s)
+    ORDER BY d.date LIMIT 1) f
 GROUP BY 1, 2;
 CREATE UNIQUE INDEX ON floor_first (project_id, kind);
 ANALYZE floor_first;
