@@ -86,7 +86,11 @@ class ExactFigures:
             return None
         if code not in self._cubes:
             by = tuple(sorted(planned))
-            self._cubes[code] = (by, self._compute(code, by=by))
+            if len(by) == 1:  # one dimension: its own statement (grouped by the foreign key)
+                values = {(k,): v for k, v in self._compute(code, by=by[0]).items()}
+            else:
+                values = self._compute(code, by=by)
+            self._cubes[code] = (by, values)
         by, values = self._cubes[code]
         at = [by.index(d) for d in dims]
         out: dict = {}

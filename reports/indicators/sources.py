@@ -103,7 +103,8 @@ def materialised(key: tuple, queryset: QuerySet, *, unique: int = 1) -> tuple[st
     tables = _shared.get()
     if key not in tables:
         name = f"reports_shared_{next(_names)}"
-        sql, params = queryset.query.sql_with_params()
+        # A table is a set: the model's default order would only sort the rows first.
+        sql, params = queryset.order_by().query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {sql}", params)
             cursor.execute(f"SELECT * FROM {name} WHERE 1 = 0")  # noqa: S608 (a name made here)
