@@ -120,7 +120,7 @@ class ExactFigures:
         def compute():
             summed = self._summed(code, dim)
             if summed is not None:
-                return {k: summed[(k,)] for k in _in_order(k for (k,) in summed)}
+                return {k: summed[(k,)] for k in _in_order((k for (k,) in summed), dim)}
             return dict(self._compute(code, by=dim))
 
         return self._get(("margin", code, dim), compute)
@@ -134,7 +134,7 @@ class ExactFigures:
             summed = self._summed(code, row, col)
             for c in SEXES:
                 if summed is not None:
-                    for k in _in_order(k for (k, ck) in summed if ck == c):
+                    for k in _in_order((k for (k, ck) in summed if ck == c), row):
                         out[(k, c)] = int(summed[(k, c)])
                     continue
                 for k, v in self._compute(code, by=row, extra={col: c}).items():
@@ -279,9 +279,12 @@ _LEDGER_SLICES = {
 }
 
 
-def _in_order(keys) -> list[str]:
-    """A dimension's values in the order ``grouped`` gives them: by value, unknown last."""
-    return sorted(set(keys), key=lambda k: (k == UNKNOWN, k))
+def _in_order(keys, dim: str) -> list[str]:
+    """A dimension's values in the order ``grouped`` gives them: by value, and unknown (no
+    value) where the database puts nulls, last on PostgreSQL, first on SQLite (the age
+    bracket "unknown" is a value, after the others)."""
+    nulls_first = not connection.features.nulls_order_largest and dim != "age"
+    return sorted(set(keys), key=lambda k: ((k == UNKNOWN) != nulls_first, k))
 
 
 def _money_from_ledger(shared, dim: str | tuple[str, ...] | None) -> dict:
