@@ -21,11 +21,11 @@ from funding.models import FundingAgreement
 from projects.models import BusinessProject, ProjectMember
 from refugees.models import Refugee
 from reports.indicators import UNKNOWN, amount_by_agreement, registry
-from reports.indicators.framework import ZERO
+from reports.indicators.framework import JOBS, ZERO
 from reports.indicators.money import _allocations, _signed
 from reports.indicators.queries import _add, by_dimension
 from reports.indicators.sources import materialised, sharing
-from reports.indicators.visits import latest_visits
+from reports.indicators.visits import LATEST_COLUMNS, latest_visits, latest_visits_kept
 
 SEXES = ("F", "M")
 MONEY = "money"  # the code of the money-by-donor-and-quarter cells
@@ -109,6 +109,9 @@ class ExactFigures:
             summed = self._summed(code)
             if summed is not None:
                 return summed.get((), 0)
+            if code in JOBS and (kept := self._latest()) is not None:
+                # The indicator's sum over the latest visits, read from the build's table.
+                return _from_table(kept, f"COALESCE(SUM({{{code}}}), 0)")
             if code == "amount_disbursed_mad" and (shared := self._period_ledger()) is not None:
                 value = _from_ledger(shared, "SUM(l.{mad})")  # the indicator's sum, by agreement
                 return ZERO if value is None else _decimal(value)
@@ -213,6 +216,11 @@ class ExactFigures:
         )
         return materialised(("period_ledger", self.start, self.end, self.filters.get("donor")), qs, unique=3)
 
+    def _latest(self):
+        """Inside ``shared_subresults()`` and without filters: the build's table of the latest
+        visits with their jobs and revenue (``latest_visits_kept``); None otherwise."""
+        return latest_visits_kept(self.start, self.end) if not self.filters else None
+
     def _money_summed(self, shared, dim: str | None) -> dict:
         """``money(dim)`` summed from one statement on the period's ledger by every planned
         slice (``plan``): each ledger row is one project's money in a quarter from a donor,
@@ -247,6 +255,8 @@ class ExactFigures:
 
         def compute():
             if code == "average_monthly_revenue":
+                if (kept := self._latest()) is not None:
+                    return _from_table(kept, "COUNT(DISTINCT {project})", "{monthly_revenue} IS NOT NULL")
                 qs, _dims = latest_visits(self.start, self.end, self.filters)
                 return qs.filter(monthly_revenue__isnull=False).values("project").distinct().count()
             if code == "amount_disbursed_mad":
@@ -335,6 +345,19 @@ def _from_ledger(shared, measure: str):
     columns = {"project": project, "quarter": quarter, "agreement": agreement, "mad": mad, "spent": spent}
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {measure.format(**columns)} FROM {name} l")  # noqa: S608 (names made here)
+        return cursor.fetchone()[0]
+
+
+def _from_table(kept, measure: str, where: str = ""):
+    """One number over a build's table: ``measure`` (and ``where``) name its columns in
+    braces, by the queryset's names (``{project}``, ``{jobs_refugee_women}``)."""
+    name, cols = kept
+    columns = dict(zip(LATEST_COLUMNS, cols, strict=True))
+    sql = f"SELECT {measure.format(**columns)} FROM {name}"  # noqa: S608 (names made here)
+    if where:
+        sql += f" WHERE {where.format(**columns)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
         return cursor.fetchone()[0]
 
 

@@ -20,7 +20,6 @@ from reports.indicators.sources import (
     financed_facts_q,
     first_paid_between,
     materialised,
-    shared,
     sharing,
     using_project_facts,
 )
@@ -35,12 +34,28 @@ def latest_visits(start, end, filters) -> tuple[QuerySet, dict]:
     qs = FollowUpVisit.objects.filter(
         status="done", done_on__lte=end, project__in=first_paid_between(Grant.Kind.STARTUP, start, end)
     ).exclude(Exists(later))
-    kept = shared(("latest_visits", start, end), qs, "pk")  # once per build: see shared_subresults
+    kept = latest_visits_kept(start, end, qs)  # once per build: see shared_subresults
     if kept is not None:
-        qs = FollowUpVisit.objects.filter(pk__in=kept)
+        name, (pk, *_rest) = kept
+        qs = FollowUpVisit.objects.filter(pk__in=RawSQL(f"SELECT {pk} FROM {name}", []))  # noqa: S608, S611
     prefix = "project__"
     dims = project_dims(end, prefix)
     return apply_filters(qs, dims, filters, donor_prefix=prefix, needs_lead_dob=prefix), dims
+
+
+LATEST_COLUMNS = ("pk", "project", *JOBS, "monthly_revenue")
+
+
+def latest_visits_kept(start, end, visits: QuerySet | None = None):
+    """Inside ``shared_subresults()``: the latest visits of ``latest_visits`` with their
+    project, jobs and revenue (``LATEST_COLUMNS``), kept once per build: (table, columns);
+    None outside. ``visits``: their queryset, if the caller has it."""
+    if not sharing():
+        return None
+    if visits is None:
+        latest_visits(start, end, {})
+        visits = FollowUpVisit.objects.none()  # kept by now
+    return materialised(("latest_visits", start, end), visits.values(*LATEST_COLUMNS))
 
 
 def _jobs(field_name: str):
