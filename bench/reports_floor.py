@@ -4,6 +4,7 @@ statements computing the same numbers, which this benchmark checks are equal.
     DATABASE_URL=postgres://.../sanad_bench_x python bench/reports_floor.py \
         [--start 2024-01-01 --end 2024-12-31] [--repeat 3] [--old] [--only unhcr ...]
     DATABASE_URL=... python bench/reports_floor.py --dashboard unhcr 2025   # a dashboard's first load
+    DATABASE_URL=... python bench/reports_floor.py --profile unhcr [--top 20]  # where a build's time goes
 
 The build is ``build_report_bytes(..., fmt="xlsx")``: for a partner report, the partner's
 whole protected publication (every cell of its dashboard, home panel and reports, the LP
@@ -12,7 +13,8 @@ also times each build with every figure computed on its own (``each_figure_on_it
 the path before the shared sub-results).
 
 The floor (``floor``) is written by hand the way one would write it knowing the data: the
-first standing payment per project and kind from the ledger once, each project's place and
+first standing payment per project and kind from the ledger once (per grant, one probe of
+the index ``disbursement_standing_payment`` for its earliest payment not reversed in full), each project's place and
 lead member once (temporary tables), then one statement per family with ``GROUPING SETS``
 (every total and one-way margin of an indicator in one pass) and ``FILTER``, the latest
 visit per project with ``DISTINCT ON`` feeding its five figures in one statement, the
@@ -55,12 +57,14 @@ MONEY_DIMS = (None, "office", "region", "sex", "nationality")
 
 SETUP = """
 CREATE TEMPORARY TABLE floor_first AS
-SELECT g.project_id, g.kind, MIN(d.date) AS first
-FROM funding_disbursement d JOIN funding_grant g ON g.id = d.grant_id
-WHERE d.kind = 'payment' AND d.status = 'approved' AND NOT EXISTS (
-    SELECT 1 FROM funding_disbursement r
-    WHERE r.reverses_id = d.id AND r.kind = 'reversal' AND r.status = 'approved'
-      AND r.amount >= d.amount AND r.date <= %(end)s)
+SELECT g.project_id, g.kind, MIN(f.first) AS first
+FROM funding_grant g CROSS JOIN LATERAL (
+    SELECT d.date AS first FROM funding_disbursement d
+    WHERE d.grant_id = g.id AND d.kind = 'payment' AND d.status = 'approved' AND NOT EXISTS (
+        SELECT 1 FROM funding_disbursement r
+        WHERE r.reverses_id = d.id AND r.kind = 'reversal' AND r.status = 'approved'
+          AND r.amount >= d.amount AND r.date <= %(end)s)
+    ORDER BY d.date LIMIT 1) f
 GROUP BY 1, 2;
 CREATE UNIQUE INDEX ON floor_first (project_id, kind);
 ANALYZE floor_first;
@@ -256,6 +260,47 @@ def dashboard_first_load(code: str, year: int) -> None:
     )
 
 
+def profile(code: str, partner: str | None, start, end, top: int) -> None:
+    """One build's time split: the report's data (its SQL statements, how many, and the LP
+    audit of the protection) and the file; then its ``top`` statements by time."""
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import translation
+
+    import reports.disclosure.publication as publication
+    from reports.rendering import render
+    from reports.services import build_report_data
+
+    build_report_data(code=code, start=start, end=end, partner=partner)  # the disclosure memory settled
+    audit = [0.0]
+    protect = publication.protect
+
+    def timed_protect(problem):
+        t0 = time.perf_counter()
+        try:
+            return protect(problem)
+        finally:
+            audit[0] += time.perf_counter() - t0
+
+    publication.protect = timed_protect
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            t0 = time.perf_counter()
+            data = build_report_data(code=code, start=start, end=end, partner=partner)
+            t1 = time.perf_counter()
+            with translation.override(data.lang):
+                render(data, "xlsx")
+            t2 = time.perf_counter()
+    finally:
+        publication.protect = protect
+    sql = sum(float(q["time"]) for q in queries.captured_queries)
+    print(
+        f"{code}: data {t1 - t0:.2f} s (SQL {sql:.2f} s in {len(queries.captured_queries)} statements, "
+        f"LP audit {audit[0]:.2f} s), xlsx {t2 - t1:.2f} s"
+    )
+    for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:top]:
+        print(f"{float(q['time']):7.3f}  {' '.join(q['sql'].split())[:160]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--start", default="2024-01-01")
@@ -266,7 +311,14 @@ def main() -> None:
     parser.add_argument(
         "--dashboard", nargs=2, metavar=("PARTNER", "YEAR"), help="time a partner dashboard's first load"
     )
+    parser.add_argument("--profile", metavar="REPORT", help="split one build's time and list its statements")
+    parser.add_argument("--top", type=int, default=20)
     args = parser.parse_args()
+    if args.profile:
+        partner = dict(REPORTS)[args.profile]
+        start, end = datetime.date.fromisoformat(args.start), datetime.date.fromisoformat(args.end)
+        profile(args.profile, partner, start, end, args.top)
+        return
     if args.dashboard:
         dashboard_first_load(args.dashboard[0], int(args.dashboard[1]))
         return

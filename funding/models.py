@@ -274,6 +274,15 @@ class Disbursement(models.Model):
             models.Index(fields=["status", "date"]),
             # The default order, the Django admin's list of 1M entries.
             models.Index(fields=["date", "id"], name="disbursement_ledger_order"),
+            # A grant's approved payments by date, with what tells whether a reversal takes
+            # one back in full: each grant's first standing payment is one probe, read from
+            # the index alone (reports.indicators.sources, the reports' financed projects).
+            models.Index(
+                fields=["grant", "date"],
+                include=["id", "amount"],
+                condition=Q(kind="payment", status="approved"),
+                name="disbursement_standing_payment",
+            ),
         ]
 
     # Once approved, these fields are the accounting record: never changed.

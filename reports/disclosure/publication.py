@@ -91,6 +91,7 @@ class Publication:
         self.filters = self.exact.filters
         self._remembered = remembered or set()
         with shared_subresults():
+            self.exact.plan(self._margins(), money=self.space.money)  # read at once where they add up
             self._counts = self._protect_counts()
             self._amounts = self._protect_amounts()
             for months, dim in sorted(self.space.rates, key=repr):

@@ -56,6 +56,9 @@ class ReportGenerator:
         if source is None:
             if self.internal:
                 source = ExactFigures(start, end, filters)
+                space = report_space(self, partner, start, end)
+                crossed = {(c, d) for c, row, col in space.crosses for d in (row, col)}
+                source.plan(space.margins | crossed, money=space.money)
             else:
                 source = Publication(report_space(self, partner, start, end), start, end, filters)
         with shared_subresults():  # the financed projects and latest visits once per build

@@ -36,6 +36,7 @@ from reports.indicators.money import amount_by_agreement
 from reports.indicators.sources import financed_facts_q, financed_projects, from_project_facts
 
 _COMPUTE = {**people.COMPUTE, **projects.COMPUTE, **money.COMPUTE, **visits.COMPUTE}
+_SEVERAL = people.SEVERAL | projects.SEVERAL | visits.SEVERAL
 assert set(_COMPUTE) == set(DEFINITIONS), set(_COMPUTE) ^ set(DEFINITIONS)
 
 for _code, _text in DEFINITIONS.items():
@@ -47,6 +48,7 @@ for _code, _text in DEFINITIONS.items():
             func=_COMPUTE[_code],
             unit=_text.unit,
             dimensions=_text.dimensions,
+            several=_code in _SEVERAL,
         )
     )
 

@@ -47,10 +47,30 @@ class Indicator:
     func: Callable[..., Any] = field(repr=False)
     unit: str = "count"  # count | mad | percent
     dimensions: tuple[str, ...] = DIMENSIONS
+    # ``compute(by=(dim, dim, ...))`` gives the figure per combination of the dimensions'
+    # values in one statement, and the figure adds up over them (see ``compute``).
+    several: bool = False
 
-    def compute(self, start: datetime.date, end: datetime.date, by: str | None = None, filters: dict | None = None):
+    def compute(
+        self,
+        start: datetime.date,
+        end: datetime.date,
+        by: str | tuple[str, ...] | None = None,
+        filters: dict | None = None,
+    ):
+        """The figure for [start, end]: one number; with ``by`` a dimension, ``{value:
+        number}``; with ``by`` a tuple of dimensions (an indicator marked ``several``, not
+        by donor), ``{(value, value, ...): number}`` from one grouped statement, whose
+        numbers summed over all but one dimension give that dimension's dict, and summed
+        over all, the number."""
         filters = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
-        for dim in [by, *filters]:
+        if isinstance(by, tuple):
+            if not self.several or "donor" in by or len(set(by)) != len(by):
+                raise ValueError(f"{self.code} cannot be disaggregated by {', '.join(by)} at once")
+            dims = [*by, *filters]
+        else:
+            dims = [by, *filters]
+        for dim in dims:
             if dim is not None and dim not in self.dimensions:
                 raise ValueError(f"{self.code} cannot be disaggregated by {dim}")
         if by == "donor":

@@ -76,3 +76,6 @@ COMPUTE = {
     "people_trained": _participants(ProgrammeSession.Kind.TRAINING),
     "refugees_in_financed_projects": _refugees_in_financed_projects,
 }
+# Computed by several dimensions at once (``Indicator.several``): one row per person. Not
+# the participants: their unregistered attendees are one number per session.
+SEVERAL = {"refugees_received", "refugees_in_financed_projects"}

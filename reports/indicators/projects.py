@@ -59,3 +59,4 @@ COMPUTE = {
     "startups_reinforced": _startups_reinforced,
     "cooperatives_created": _cooperatives_created,
 }
+SEVERAL = set(COMPUTE)  # one row per project (``Indicator.several``)

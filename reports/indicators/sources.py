@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.transaction import TransactionManagementError
 
@@ -103,7 +103,8 @@ def materialised(key: tuple, queryset: QuerySet, *, unique: int = 1) -> tuple[st
     tables = _shared.get()
     if key not in tables:
         name = f"reports_shared_{next(_names)}"
-        sql, params = queryset.query.sql_with_params()
+        # A table is a set: the model's default order would only sort the rows first.
+        sql, params = queryset.order_by().query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMPORARY TABLE {name} AS {sql}", params)
             cursor.execute(f"SELECT * FROM {name} WHERE 1 = 0")  # noqa: S608 (a name made here)
@@ -130,8 +131,18 @@ def _shared_first_standing(kind: str, start, end, as_of) -> RawSQL | None:
     as_of)`` read from one table per ``as_of`` holding every project's first standing
     payment of each kind (one grouped pass over the ledger serves the period, the survival
     cut-offs and the reinforcements alike)."""
+    # Per grant, its earliest standing payment, found by an index probe
+    # (``disbursement_standing_payment``: a grant's approved payments by date) that reads
+    # one entry or two, instead of a grouped pass over every payment of the ledger; then
+    # per project and kind the earliest of its grants'. The same dates: a grant's first
+    # standing payment is the minimum of its standing payments.
+    first = _standing_payments(None, as_of).filter(grant=OuterRef("pk")).order_by("date").values("date")[:1]
     firsts = (
-        _standing_payments(None, as_of).values("grant__project", "grant__kind").annotate(first=Min("date")).order_by()
+        Grant.objects.annotate(_first=Subquery(first))
+        .values("project", "kind")
+        .annotate(first=Min("_first"))
+        .filter(first__isnull=False)
+        .order_by()
     )
     kept = materialised(("first_standing", as_of), firsts, unique=2)
     if kept is None:
