@@ -1,9 +1,8 @@
 """Reads of the refugee registry."""
 
 import datetime
-import math
 from array import array
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -107,57 +106,6 @@ def probable_duplicates_bulk(probes: Sequence[DuplicateProbe]) -> dict[int, list
     return _probable_duplicates_in_python(todo)
 
 
-class _KeyMatcher:
-    """pg_trgm's ``similarity(a, b) >= NAME_SIMILARITY``, in Python, of probe keys against a
-    set of stored name keys, with prefix filtering (AllPairs): the trigrams of every key
-    are ordered rarest first, and each stored key is indexed under its first
-    ``n - floor(t * n) + 1`` trigrams only: two keys of similarity ``t`` or more share at
-    least ``ceil(t * n)`` of each one's ``n`` trigrams, hence one in those prefixes. A probe
-    key meets only the keys sharing a rare trigram with it, each then compared exactly (the
-    same test as before: shared / (|a| + |b| - shared)). Results are memoised: an import
-    repeats names. Common trigrams ("  m", "ed ") are never walked through."""
-
-    def __init__(self, keys: Iterable[str]):
-        grams = {key: trigrams(key) for key in keys if key}
-        self.frequency: Counter = Counter(g for gs in grams.values() for g in gs)
-        self.grams: dict[str, tuple[str, ...]] = {}
-        self.inverted: dict[str, list[str]] = defaultdict(list)
-        for key, gs in grams.items():
-            ordered = self._ordered(gs)
-            self.grams[key] = ordered
-            for g in ordered[: self._prefix(len(ordered))]:
-                self.inverted[g].append(key)
-        self._memo: dict[str, list[str]] = {}
-
-    def _ordered(self, grams: Iterable[str]) -> tuple[str, ...]:
-        return tuple(sorted(grams, key=lambda g: (self.frequency.get(g, 0), g)))
-
-    @staticmethod
-    def _prefix(n: int) -> int:
-        return n - math.floor(NAME_SIMILARITY * n) + 1
-
-    def similar(self, probe_key: str) -> list[str]:
-        if probe_key not in self._memo:
-            probe_grams = trigrams(probe_key)
-            ordered = self._ordered(probe_grams)
-            candidates = {key for g in ordered[: self._prefix(len(ordered))] for key in self.inverted.get(g, ())}
-            found = []
-            size = len(probe_grams)
-            shortest, longest = NAME_SIMILARITY * size, size / NAME_SIMILARITY  # |a & b| <= min(|a|, |b|)
-            for key in candidates:
-                other = self.grams[key]
-                if not shortest <= len(other) <= longest:
-                    continue
-                n = len(probe_grams.intersection(other))
-                if n / (size + len(other) - n) >= NAME_SIMILARITY:
-                    found.append(key)
-            self._memo[probe_key] = found
-        return self._memo[probe_key]
-
-    def keys_for(self, probe: DuplicateProbe) -> set[str]:
-        return {key for probe_key in {probe.key, probe.key_ar} - {""} for key in self.similar(probe_key)}
-
-
 class _KeyRows:
     """Name keys with a year of birth, as rows of trigram ids (compressed sparse rows, in
     compact arrays: 32-bit ids), each with a tag (a probe's index, a group, an offset)."""
@@ -238,15 +186,7 @@ def _probable_duplicates_in_python(todo: list[tuple[int, DuplicateProbe]]) -> di
     years: set[int] = set()
     for _i, p in todo:
         years.update((p.birth_year - 1, p.birth_year, p.birth_year + 1))
-    ids: dict[str, int] = {}
-    stored = _KeyRows(ids)
-    people_at, people = array("l", [0]), array("q")  # stored row r: people[people_at[r]:people_at[r + 1]]
-
-    def keep(key: str, year: int, pks) -> None:
-        stored.add(len(stored), year, key)
-        people.extend(pks)
-        people_at.append(len(people))
-
+    stored = _StoredPeople()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -258,7 +198,7 @@ def _probable_duplicates_in_python(todo: list[tuple[int, DuplicateProbe]]) -> di
             )
             while rows := cursor.fetchmany(2000):
                 for key, year, pks in rows:
-                    keep(key, year, pks)
+                    stored.add(key, year, pks)
     else:
         grouped: dict[tuple[str, int], list[int]] = defaultdict(list)
         rows = (
@@ -271,17 +211,39 @@ def _probable_duplicates_in_python(todo: list[tuple[int, DuplicateProbe]]) -> di
             if key:
                 grouped[(key, year)].append(pk)
         for (key, year), pks in grouped.items():
-            keep(key, year, pks)
+            stored.add(key, year, pks)
         del grouped
-    probe = _KeyRows(ids)
+    return _matching_people(todo, stored)
+
+
+class _StoredPeople:
+    """The registry's distinct (name key, year of birth), each with its people's ids, in
+    compact arrays (row ``r`` of ``rows`` is the people ``of(r)``)."""
+
+    def __init__(self):
+        self.rows = _KeyRows({})
+        self.at, self.ids = array("l", [0]), array("q")
+
+    def add(self, key: str, year: int, pks) -> None:
+        self.rows.add(len(self.rows), year, key)
+        self.ids.extend(pks)
+        self.at.append(len(self.ids))
+
+    def of(self, r: int):
+        return self.ids[self.at[r] : self.at[r + 1]]
+
+
+def _matching_people(todo: list[tuple[int, DuplicateProbe]], stored: _StoredPeople) -> dict[int, list[int]]:
+    """For each probe (by index), the stored people it resembles, but itself."""
+    probe = _KeyRows(stored.rows.ids)
     exclude: dict[int, int | None] = {}
     for i, p in todo:
         exclude[i] = p.exclude_pk
         for key in {p.key, p.key_ar} - {""}:
             probe.add(i, p.birth_year, key)
     matches: dict[int, set[int]] = defaultdict(set)
-    for i, r in _similar_pairs(probe, stored):
-        matches[i].update(pk for pk in people[people_at[r] : people_at[r + 1]] if pk != exclude[i])
+    for i, r in _similar_pairs(probe, stored.rows):
+        matches[i].update(pk for pk in stored.of(r) if pk != exclude[i])
     return {i: sorted(pks) for i, pks in sorted(matches.items()) if pks}
 
 
@@ -354,7 +316,7 @@ def probable_duplicates_changed_since(
     from django.db.models.functions import Coalesce, ExtractYear
 
     todo = [(i, p) for i, p in enumerate(probes) if p.birth_year and (p.key or p.key_ar)]
-    people: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    grouped: dict[tuple[str, int], list[int]] = defaultdict(list)
     rows = (
         Refugee.objects.filter(updated_at__gte=since, anonymised_at__isnull=True)
         .annotate(year=Coalesce(ExtractYear("date_of_birth"), "birth_year", output_field=IntegerField()))
@@ -363,16 +325,13 @@ def probable_duplicates_changed_since(
     )
     for pk, key, year in rows.iterator(chunk_size=2000):
         if year is not None:
-            people[key].append((pk, year))
-    if not people or not todo:
+            grouped[(key, year)].append(pk)
+    if not grouped or not todo:
         return {}
-    matcher = _KeyMatcher(people)
-    found: dict[int, list[int]] = {}
-    for i, p in todo:
-        matches = {pk for key in matcher.keys_for(p) for pk, year in people[key] if abs(year - p.birth_year) <= 1}
-        if matches:
-            found[i] = sorted(matches)
-    return found
+    stored = _StoredPeople()
+    for (key, year), pks in grouped.items():
+        stored.add(key, year, pks)
+    return _matching_people(todo, stored)
 
 
 def probable_duplicates(probe: DuplicateProbe, *, confirmed: Iterable[int] = ()) -> list[Refugee]:

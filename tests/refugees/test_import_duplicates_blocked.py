@@ -10,7 +10,8 @@ from refugees.models import DuplicateConfirmation, Refugee
 from refugees.names import name_key, similarity
 from refugees.selectors import (
     NAME_SIMILARITY,
-    _KeyMatcher,
+    _KeyRows,
+    _similar_pairs,
     probable_duplicate_groups_within,
     probable_duplicates_within,
     probe_for,
@@ -61,13 +62,18 @@ def test_the_blocked_check_finds_the_pairs_of_the_pairwise_rule(people):
 
 @settings(max_examples=300, deadline=None)
 @given(stored=st.lists(st.text(LETTERS, max_size=12), max_size=12), probe=st.text(LETTERS, max_size=12))
-def test_the_prefix_filtered_matcher_is_the_similarity(stored, probe):
-    keys = {name_key(k) for k in stored} - {""}
+def test_the_sparse_matcher_is_the_similarity(stored, probe):
+    keys = sorted({name_key(k) for k in stored} - {""})
     probe = name_key(probe)
     if not probe:
         return
     expected = {k for k in keys if similarity(probe, k) >= NAME_SIMILARITY}
-    assert set(_KeyMatcher(keys).similar(probe)) == expected
+    rows = _KeyRows({})
+    for tag, key in enumerate(keys):
+        rows.add(tag, 1990, key)
+    probes = _KeyRows(rows.ids)
+    probes.add(0, 1990, probe)
+    assert {keys[t] for _p, t in _similar_pairs(probes, rows)} == expected
 
 
 HEADER = (
