@@ -25,7 +25,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from core.roles import Role, role_of, roles_of
+from core.roles import Role
 
 TEMPLATE = "partials/header.html"
 # Stand-ins that survive escaping (letters and digits), unguessable, one per process.
@@ -42,9 +42,9 @@ def active_keys(path: str, items) -> tuple[str, ...]:
 
 
 def header_context(request, context) -> dict:
+    """What the header shows, from the page's context (``core.context_processors.sanad``)."""
     nav_items = context.get("nav_items", [])
     return {
-        "request": request,
         "user": context.get("user"),
         "nav_items": nav_items,
         "nav_active": active_keys(request.path, nav_items),
@@ -62,19 +62,18 @@ def draw(values: dict, *, csrf_token, next_path) -> str:
     )
 
 
-def _key(user, values: dict) -> tuple | None:
+def _key(values: dict) -> tuple | None:
+    user = values["user"]
     if not getattr(user, "is_authenticated", False):
         return None
-    office = user.office if user.office_id else None  # read with the user (core.auth)
-    organisation = user.partner_organisation if user.partner_organisation_id else None
     return (
         get_language(),
-        roles_of(user),
-        role_of(user),
+        values["user_roles"],
+        values["user_role"],
         user.get_username(),
         str(user),
-        str(office) if office else "",
-        str(organisation) if organisation else "",
+        str(user.office or ""),  # read with the user (core.auth): no query
+        str(user.partner_organisation or ""),
         values["nav_active"],
         tuple(item.key for item in values["nav_items"]),
         get_urlconf() or settings.ROOT_URLCONF,
@@ -86,7 +85,7 @@ def header(context) -> str:
     request = context.get("request")
     values = header_context(request, context)
     csrf_token = context.get("csrf_token", "")
-    key = None if settings.DEBUG else _key(values["user"], values)
+    key = None if settings.DEBUG else _key(values)
     if key is None:
         return draw(values, csrf_token=csrf_token, next_path=request.get_full_path())
     html = _drawn.get(key)

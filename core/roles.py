@@ -53,10 +53,10 @@ def roles_of(user) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_sanad_roles", None)
     if cached is None:
-        names = getattr(user, "_sanad_group_roles", None)
-        names = set(names) if names is not None else None
-        if names is None:
-            names = set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+        held = getattr(user, "_sanad_group_roles", None)  # read with the user (core.auth)
+        if held is None:
+            held = user.groups.filter(name__in=Role.values).values_list("name", flat=True)
+        names = set(held)
         if user.is_superuser:
             names.add(Role.ADMIN)
         cached = frozenset(names)
