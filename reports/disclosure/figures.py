@@ -303,27 +303,9 @@ def _money_from_ledger(shared, dim: str | tuple[str, ...] | None) -> dict:
     slices: {(donor, quarter, value of each slice): (MAD, projects)}, one statement."""
     if isinstance(dim, tuple):
         return _money_by_slices(shared, dim)
-    if dim == "age":
-        raise ValueError("money is not broken down by age")
-    name, (project, quarter, agreement, mad, _spent) = shared
-    slice_sql, joins = ("NULL", "") if dim is None else _LEDGER_SLICES[dim]
-    sql = (
-        f"SELECT l.{quarter}, dn.code, {slice_sql}, SUM(l.{mad}), COUNT(DISTINCT l.{project}) "  # noqa: S608
-        f"FROM {name} l JOIN {{project}} p ON p.id = l.{project} "
-        f"JOIN {{agreement}} ag ON ag.id = l.{agreement} JOIN {{donor}} dn ON dn.id = ag.donor_id {joins} "
-        "GROUP BY 1, 2, 3"
-    ).format(**_ledger_tables())
-    out = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        for q, donor_code, k, total, n in cursor.fetchall():
-            day = q if isinstance(q, datetime.date) else datetime.date.fromisoformat(str(q)[:10])
-            if isinstance(day, datetime.datetime):
-                day = day.date()
-            key = (donor_code, quarter_label(day), str(k or UNKNOWN) if dim else None)
-            before, count = out.get(key, (Decimal(0), 0))
-            out[key] = (before + _decimal(total), count + n)
-    return out
+    if dim is not None:
+        return _money_by_slices(shared, (dim,))
+    return {(donor, quarter, None): value for (donor, quarter), value in _money_by_slices(shared, ()).items()}
 
 
 def _ledger_tables() -> dict:
