@@ -95,7 +95,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "core.security.middleware.SessionDeviceMiddleware",  # django-otp's, its device read with the user
     "core.security.middleware.SecondFactorMiddleware",
     "core.security.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -145,6 +145,8 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if USING_POSTGRES:
+    # Django's backend with a health check that needs no round trip (core/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "core.postgresql"
     # A database host that does not answer fails a request (and /readyz) in seconds.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -12,9 +12,16 @@ request (compiling the equivalent queryset cost more than running it): ``UserRea
 it once per database connection alias from the models' own fields and turns its rows into
 model instances with the fields' and the backend's own converters, as the ORM does.
 ``tests/core/test_user_read.py`` checks that it gives what the ORM gives.
+
+For a session verified with a TOTP device (the second factor most users have), the same
+statement also reads that device: ``SessionDeviceMiddleware`` says which one before the
+user is read (``device_wanted``), and django-otp's own checks (the device is the user's
+and confirmed) then run on it as on the device it would have read itself, one query later.
 """
 
+import contextvars
 import threading
+from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -24,12 +31,46 @@ from django.db import connections, router
 
 from core.roles import Role
 
+# The primary key of the TOTP device the session was verified with, while the session's
+# user is read (``device_wanted``); None: no device is read with the user.
+_device_wanted: contextvars.ContextVar[int | None] = contextvars.ContextVar("sanad_device_wanted", default=None)
+NO_DEVICE_READ = object()  # the user was read without its device (``user_device``)
+
+
+def totp_device_pk(persistent_id) -> int | None:
+    """The primary key in django-otp's ``persistent_id`` of a TOTP device, else None."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    label, _, pk = str(persistent_id or "").partition("/")
+    if label != TOTPDevice._meta.label_lower or not pk.isdigit() or len(pk) > 18:
+        return None
+    return int(pk)
+
+
+@contextmanager
+def device_wanted(persistent_id):
+    """Within this block a user read also reads the TOTP device of ``persistent_id``."""
+    token = _device_wanted.set(totp_device_pk(persistent_id))
+    try:
+        yield
+    finally:
+        _device_wanted.reset(token)
+
+
+def user_device(user):
+    """The TOTP device read with ``user`` (``device_wanted``): the device, None when it is
+    not this user's, or ``NO_DEVICE_READ``."""
+    return getattr(user, "_sanad_otp_device", NO_DEVICE_READ)
+
 
 class UserRead:
     """``SELECT`` a user with its office, its partner organisation and its role groups:
-    one row per group the user holds (one with no group name when it holds none)."""
+    one row per group the user holds (one with no group name when it holds none); with
+    ``with_device``, also the TOTP device of a given key if it is this user's."""
 
-    def __init__(self, alias: str):
+    def __init__(self, alias: str, *, with_device: bool = False):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
         from core.models import Office, PartnerOrganisation
 
         self.alias = alias
@@ -39,7 +80,11 @@ class UserRead:
         # (model, its fields, their attribute names, their converters, the primary key's place)
         self.parts = []
         columns = []
-        for model, short in ((user_model, "u"), (Office, "o"), (PartnerOrganisation, "p")):
+        self.with_device = with_device
+        models = [(user_model, "u"), (Office, "o"), (PartnerOrganisation, "p")]
+        if with_device:
+            models.append((TOTPDevice, "d"))
+        for model, short in models:
             fields = list(model._meta.concrete_fields)
             converters = []
             for i, field in enumerate(fields):
@@ -57,14 +102,22 @@ class UserRead:
         group_col = through._meta.get_field("group").column
         roles = ", ".join(["%s"] * len(Role.values))
         user_pk, office_pk = qn(user_model._meta.pk.column), qn(Office._meta.pk.column)
+        device_join = ""
+        if with_device:
+            device_user = qn(TOTPDevice._meta.get_field("user").column)
+            device_join = (
+                f" LEFT JOIN {qn(TOTPDevice._meta.db_table)} d"
+                f" ON d.{qn(TOTPDevice._meta.pk.column)} = %s AND d.{device_user} = u.{user_pk}"
+            )
         # Only quoted names of the models' own tables and columns are interpolated; the
-        # role names and the key are parameters.
+        # role names, the device's key and the user's key are parameters.
         self.sql = (
             f"SELECT {', '.join(columns)}, g.{qn('name')}"  # noqa: S608
             f" FROM {qn(user_model._meta.db_table)} u"
             f" LEFT JOIN {qn(Office._meta.db_table)} o ON o.{office_pk} = u.{qn(self.office_field.column)}"
             f" LEFT JOIN {qn(PartnerOrganisation._meta.db_table)} p"
             f" ON p.{qn(PartnerOrganisation._meta.pk.column)} = u.{qn(self.organisation_field.column)}"
+            f"{device_join}"
             f" LEFT JOIN {qn(through._meta.db_table)} ug ON ug.{qn(user_col)} = u.{user_pk}"
             f" LEFT JOIN {qn(Group._meta.db_table)} g ON g.{qn(Group._meta.pk.column)} = ug.{qn(group_col)}"
             f" AND g.{qn('name')} IN ({roles})"
@@ -82,9 +135,10 @@ class UserRead:
                 values[i] = convert(values[i], col, self.connection)
         return model.from_db(self.alias, attnames, values), start + len(fields)
 
-    def get(self, pk):
+    def get(self, pk, device_pk=None):
+        params = [device_pk, *Role.values, pk] if self.with_device else [*Role.values, pk]
         with self.connection.cursor() as cursor:
-            cursor.execute(self.sql, [*Role.values, pk])
+            cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         if not rows:
             return None
@@ -93,6 +147,11 @@ class UserRead:
         organisation, at = self._instance(2, rows[0], at)
         self.office_field.set_cached_value(user, office)
         self.organisation_field.set_cached_value(user, organisation)
+        if self.with_device:
+            device, at = self._instance(3, rows[0], at)
+            if device is not None:
+                device.__class__.user.field.set_cached_value(device, user)
+            user._sanad_otp_device = device
         user._sanad_group_roles = frozenset(row[at] for row in rows if row[at] is not None)
         return user
 
@@ -109,11 +168,13 @@ def read_user(pk):
     except ValidationError:
         return None
     alias = router.db_for_read(user_model)
+    device_pk = _device_wanted.get()
+    key = (alias, device_pk is not None)
     cache = _reads.__dict__
-    reader = cache.get(alias)
+    reader = cache.get(key)
     if reader is None or reader.connection is not connections[alias]:
-        reader = cache[alias] = UserRead(alias)
-    return reader.get(pk)
+        reader = cache[key] = UserRead(alias, with_device=device_pk is not None)
+    return reader.get(pk, device_pk)
 
 
 class SanadBackend(ModelBackend):

@@ -4,6 +4,9 @@
   or a query-string value past ``SANAD_MAX_QUERY_VALUE`` characters, is refused with a
   translated 400 before any view, filter or the Django admin's search sees it (PostgreSQL
   cannot store or compare a NUL; an over-long search only costs the database).
+* ``SessionDeviceMiddleware``: django-otp's ``OTPMiddleware`` (``request.user.otp_device``,
+  ``is_verified()``), the session's TOTP device read in the same statement as its user
+  (``core.auth.device_wanted``) instead of a query of its own on every request.
 * ``SecondFactorMiddleware``: a signed-in user who must give a second factor and has not
   in this session is sent to enrol (no device yet) or to verify.
 * ``NoStoreMiddleware``: every response to a signed-in user is ``Cache-Control: no-store``
@@ -18,7 +21,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 
+from core.auth import NO_DEVICE_READ, device_wanted, user_device
 from core.security import mfa
 
 NUL = "\x00"
@@ -54,6 +60,26 @@ class RefuseBadInputMiddleware:
         return self.get_response(request)
 
 
+class SessionDeviceMiddleware(OTPMiddleware):
+    """django-otp's middleware, its device read with the user. The checks are its own
+    (``_finalize_device``: the device is this user's and confirmed, else the session
+    forgets it); a device of another kind (a passkey) is read as django-otp reads it."""
+
+    def _verify_user_sync(self, request, user):
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY) if hasattr(request, "session") else None
+        with device_wanted(persistent_id):
+            authenticated = user.is_authenticated  # the lazy user is read here, with its device
+        self._init_user_fields(user)
+        if authenticated:
+            device = None
+            if persistent_id:
+                device = user_device(user)
+                if device is NO_DEVICE_READ:
+                    device = self._device_from_persistent_id(persistent_id)
+            user.otp_device = self._finalize_device(request, user, device)
+        return user
+
+
 # Pages a user who owes a second factor may still reach: the factor's own pages, signing
 # out, the language switch, the public pages.
 EXEMPT_URL_NAMES = (
@@ -85,7 +111,10 @@ class SecondFactorMiddleware:
             # The user is read now: the rest of the request (the other middleware, the
             # views, the context processors and templates: a few hundred reads a page)
             # uses the object itself rather than through its lazy wrapper.
-            request.user = user = getattr(user, "_wrapped", user)
+            # (django-otp's lazy user wraps the authentication's: both are unwrapped)
+            while (inner := getattr(user, "_wrapped", None)) is not None:
+                user = inner
+            request.user = user
         if (
             user.is_authenticated
             and not request.path.startswith(self.exempt_paths())
