@@ -88,8 +88,8 @@ class Refugee(TimeStampedModel):
     last_name_ar = models.CharField(_("last name (Arabic script)"), max_length=100, blank=True)
     # Normalised name (see refugees.names), maintained by the services for search and
     # duplicate detection. Not shown to users.
-    # Indexed in Meta: a plain b-tree for the import's equality look-ups, and a trigram index
-    # (migration 0002) for search and similarity; no prefix (pattern-ops) index, nothing uses it.
+    # A trigram index (migration 0002) for the probable duplicates (similarity); no b-tree:
+    # nothing looks a name key up by equality or prefix (migration 0012).
     name_key = models.CharField(max_length=250, blank=True, editable=False)
     # Every word of the names in Latin, Arabic and skeleton forms (refugees.names.search_key),
     # what the name search reads (trigram index on PostgreSQL, migration 0008). Not shown.
@@ -105,8 +105,13 @@ class Refugee(TimeStampedModel):
     nationality = CountryField(_("nationality"))
     legal_status = models.CharField(_("legal status"), max_length=20, choices=LegalStatus.choices)
     arrival_date = models.DateField(_("arrival in Morocco"), null=True, blank=True)
+    # The list filters by region (its index finds a rare or empty region at once). No index
+    # on the city: only deleting a city looks its people up (PROTECT), and that reads its
+    # thousands of rows either way.
     region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("region"))
-    city = models.ForeignKey(City, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("city"))
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, null=True, blank=True, db_index=False, verbose_name=_("city")
+    )
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     languages = models.JSONField(_("languages"), default=list, blank=True)
     education_level = models.CharField(_("education level"), max_length=20, choices=EducationLevel.choices, blank=True)
@@ -116,12 +121,17 @@ class Refugee(TimeStampedModel):
     specific_needs = models.JSONField(_("specific needs"), default=list, blank=True)
     referral_source = models.CharField(_("referral source"), max_length=20, choices=ReferralSource.choices)
     intake_date = models.DateField(_("intake date"))
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="refugees", verbose_name=_("office"))
+    # The office's look-ups use the indexes that start with it (Meta), not one of its own.
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="refugees", db_index=False, verbose_name=_("office")
+    )
+    # Indexed only where set (Meta: deleting a user finds their people; an import sets none).
     caseworker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        db_index=False,
         related_name="assigned_refugees",
         verbose_name=_("assigned caseworker"),
     )
@@ -130,9 +140,11 @@ class Refugee(TimeStampedModel):
     )
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
 
-    # Nothing looks the history up by number or name key: no indexes on them there (the
-    # import writes a history row per person).
-    history = HistoricalRecords(no_db_index=["unhcr_individual_number", "name_key"])
+    # The history is read by person (``id``) and date only: no indexes on the number, the name
+    # key or the copied foreign keys there (the import writes a history row per person).
+    history = HistoricalRecords(
+        no_db_index=["unhcr_individual_number", "name_key", "office", "city", "region", "caseworker"]
+    )
 
     class Meta:
         ordering = ["last_name_latin", "first_name_latin", "pk"]
@@ -157,7 +169,7 @@ class Refugee(TimeStampedModel):
             # The list's filters: a rare nationality (with sex and age bracket), a rare status.
             models.Index(fields=["nationality", "sex", "date_of_birth"], name="refugee_nationality_sex_birth"),
             models.Index(fields=["status", "office"], name="refugee_status_office"),
-            models.Index(fields=["name_key"], name="refugee_name_key"),
+            models.Index(fields=["caseworker"], condition=Q(caseworker__isnull=False), name="refugee_caseworker_set"),
         ]
 
     def __str__(self) -> str:

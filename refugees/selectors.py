@@ -315,7 +315,6 @@ def probable_duplicates_changed_since(
     preview looked. Usually nobody changed: one query on ``updated_at``."""
     from django.db.models.functions import Coalesce, ExtractYear
 
-    todo = [(i, p) for i, p in enumerate(probes) if p.birth_year and (p.key or p.key_ar)]
     grouped: dict[tuple[str, int], list[int]] = defaultdict(list)
     rows = (
         Refugee.objects.filter(updated_at__gte=since, anonymised_at__isnull=True)
@@ -326,7 +325,10 @@ def probable_duplicates_changed_since(
     for pk, key, year in rows.iterator(chunk_size=2000):
         if year is not None:
             grouped[(key, year)].append(pk)
-    if not grouped or not todo:
+    if not grouped:
+        return {}  # the probes are not even read (a stored preview decodes them when read)
+    todo = [(i, p) for i, p in enumerate(probes) if p.birth_year and (p.key or p.key_ar)]
+    if not todo:
         return {}
     stored = _StoredPeople()
     for (key, year), pks in grouped.items():

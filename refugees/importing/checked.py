@@ -13,6 +13,7 @@ Empty cells are ``NULL`` for the nullable columns and ``''`` for the text ones
 import csv
 import io
 import json
+import operator
 import tempfile
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -74,6 +75,12 @@ def refugee_values(data: dict) -> dict:
     return values
 
 
+_CELLS = operator.itemgetter(*REFUGEE_COLUMNS)
+# Where, in a spool row (line, group, then REFUGEE_COLUMNS), the JSON and boolean cells are.
+_LIST_AT = [2 + i for i, c in enumerate(REFUGEE_COLUMNS) if c in JSON_COLUMNS]
+_BOOL_AT = [2 + i for i, c in enumerate(REFUGEE_COLUMNS) if isinstance(_FIELDS[c], models.BooleanField)]
+
+
 class SpoolWriter:
     """Writes checked rows to a temporary file (on disk, not in memory)."""
 
@@ -84,10 +91,17 @@ class SpoolWriter:
         self._lists: dict[tuple, str | None] = {}
 
     def write(self, *, line: int, group: int, values: dict) -> None:
-        cells = map(values.__getitem__, REFUGEE_COLUMNS)
-        self._writer.writerow([line, group, *(v if type(v) is str else self._cell(v) for v in cells)])
+        # The csv module writes None as an empty cell and numbers and dates as str() does
+        # (a date's ISO form): only the lists (JSON) and the booleans are converted here.
+        cells = [line, group, *_CELLS(values)]
+        for i in _LIST_AT:
+            cells[i] = self._list(cells[i])
+        for i in _BOOL_AT:
+            if cells[i] is not None:
+                cells[i] = "t" if cells[i] else "f"
+        self._writer.writerow(cells)
 
-    def _cell(self, value) -> str | None:
+    def _list(self, value) -> str | None:
         if type(value) is not list:
             return _text(value)
         key = tuple(value)  # the lists (languages, needs) repeat: their JSON is remembered

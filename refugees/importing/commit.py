@@ -10,8 +10,8 @@ again. What may have changed since, and matters, is re-checked, each cheaply:
   candidate (the people changed since the preview, usually none, against the file's groups).
 
 On PostgreSQL the rows are copied (``COPY``) into a temporary table, then inserted with one
-``INSERT ... SELECT``; their "created" history rows (who, when) are copied from the inserted
-rows by another, and the confirmations of the flagged rows by a third. On SQLite they are
+``INSERT ... SELECT`` whose ``RETURNING`` rows become their "created" history rows (who,
+when) in the same statement; the confirmations of the flagged rows take another. On SQLite they are
 read back and inserted in batches (``bulk_create_with_history``).
 """
 
@@ -120,7 +120,6 @@ def _commit_postgresql(*, user: User, result: ImportResult) -> int:
     cols = _quoted(REFUGEE_COLUMNS)
     history = connection.ops.quote_name(Refugee.history.model._meta.db_table)
     hcols = _quoted(_history_columns())
-    hcols_r = ", ".join(f"r.{connection.ops.quote_name(c)}" for c in _history_columns())
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS import_rows")
         cursor.execute(
@@ -138,18 +137,19 @@ def _commit_postgresql(*, user: User, result: ImportResult) -> int:
         taken = [line for (line,) in cursor.fetchall()]
         if taken:
             raise _registered_meanwhile(taken)
+        # The people and their "created" history rows (who, when, "+") in one statement: the
+        # history is copied from the inserted rows as they are returned, not read back.
         cursor.execute(
-            f"""INSERT INTO refugees_refugee ({cols}, created_at, updated_at, status)
-                SELECT {cols}, %s, %s, %s FROM import_rows ORDER BY line""",  # noqa: S608
-            [now, now, RefugeeStatus.REGISTERED],
+            f"""WITH created AS (
+                    INSERT INTO refugees_refugee ({cols}, created_at, updated_at, status)
+                    SELECT {cols}, %s, %s, %s FROM import_rows ORDER BY line
+                    RETURNING {hcols}
+                )
+                INSERT INTO {history} ({hcols}, history_date, history_change_reason, history_type, history_user_id)
+                SELECT {hcols}, %s, NULL, '+', %s FROM created""",  # noqa: S608 - column names from the model
+            [now, now, RefugeeStatus.REGISTERED, now, user.pk],
         )
         created = cursor.rowcount
-        cursor.execute(
-            f"""INSERT INTO {history} ({hcols}, history_date, history_change_reason, history_type, history_user_id)
-                SELECT {hcols_r}, %s, NULL, '+', %s FROM refugees_refugee r
-                JOIN import_rows t ON t.unhcr_individual_number = r.unhcr_individual_number""",  # noqa: S608
-            [now, user.pk],
-        )
         if result.flagged_rows:
             _confirm_postgresql(cursor, user=user, result=result, now=now)
         cursor.execute("DROP TABLE import_rows")

@@ -12,6 +12,7 @@ without checking the file again; ``refugees.importing.uploads`` keeps it with th
 import datetime
 import gc
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -49,7 +50,7 @@ class ImportResult:
     checksum: str = ""
     checked_at: datetime.datetime | None = None
     offices: list[int] = field(default_factory=list)
-    groups: list[DuplicateProbe] = field(default_factory=list)
+    groups: Sequence[DuplicateProbe] = field(default_factory=list)
     group_duplicates: dict[int, list[int]] = field(default_factory=dict)
     group_links: dict[int, list[int]] = field(default_factory=dict)
     group_lines: dict[int, list[int]] = field(default_factory=dict)

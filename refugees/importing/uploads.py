@@ -3,8 +3,10 @@
 A file is stored in private storage under ``imports/<user id>/<token>.<ext>``: the token
 only works for the user who uploaded it. Next to a valid file, ``<token>.checked`` keeps
 its preview's result (``refugees.importing.preview.ImportResult``): a first line of JSON
-(the file's checksum, who checked it and when, the offices, the duplicate groups and the
-flagged rows) and then the checked rows (``refugees.importing.checked``), which the commit
+(the file's checksum, who checked it and when, the offices, the groups' links and
+duplicates and the flagged rows), a second one with the duplicate groups' keys (decoded
+only if the confirmation needs them: when people were registered or changed since the
+preview), and then the checked rows (``refugees.importing.checked``), which the commit
 inserts without checking the file again. A file never confirmed is deleted by the hourly
 beat task ``refugees.tasks.discard_abandoned_imports`` (:func:`discard_abandoned_uploads`).
 """
@@ -15,6 +17,7 @@ import logging
 import shutil
 import tempfile
 import uuid
+from collections.abc import Sequence
 
 from django.core.files import File
 from django.utils import timezone
@@ -29,7 +32,7 @@ from refugees.selectors import DuplicateProbe
 CHECKED = ".checked"
 # What the checked rows of a stored result mean: changed with refugees.importing.checked
 # or the rules, so that a preview made before a deployment is checked again.
-CHECKED_VERSION = 1
+CHECKED_VERSION = 2
 UPLOADS = (".csv", ".xlsx")
 
 logger = logging.getLogger(__name__)
@@ -55,7 +58,7 @@ def _manifest(*, user: User, result: ImportResult) -> dict:
         "checked_at": result.checked_at.isoformat(),
         "row_count": result.row_count,
         "offices": result.offices,
-        "groups": [[p.key, p.key_ar, p.birth_year] for p in result.groups],
+        "group_count": len(result.groups),
         "group_duplicates": [[g, ids] for g, ids in result.group_duplicates.items()],
         "group_links": [[g, hs] for g, hs in result.group_links.items()],
         "group_lines": [[g, lines] for g, lines in result.group_lines.items()],
@@ -76,6 +79,9 @@ def _manifest(*, user: User, result: ImportResult) -> dict:
 def _save_checked(path: str, *, user: User, result: ImportResult) -> None:
     with tempfile.TemporaryFile() as out:
         out.write(json.dumps(_manifest(user=user, result=result), ensure_ascii=False).encode())
+        out.write(b"\n")
+        groups = [[p.key, p.key_ar, p.birth_year] for p in result.groups]
+        out.write(json.dumps(groups, ensure_ascii=False).encode())
         out.write(b"\n")
         result.spool.seek(0)
         shutil.copyfileobj(result.spool, out)
@@ -100,6 +106,7 @@ def load_result(*, user: User, token: str) -> ImportResult | None:
         return None
     try:
         manifest = json.loads(spool.readline())
+        groups = _StoredGroups(spool.readline(), manifest.get("group_count", 0))
     except ValueError:
         manifest = {}
     if (
@@ -114,7 +121,7 @@ def load_result(*, user: User, token: str) -> ImportResult | None:
         checksum=checksum,
         checked_at=parse_datetime(manifest["checked_at"]),
         offices=manifest["offices"],
-        groups=[DuplicateProbe(key=k, key_ar=a, birth_year=y) for k, a, y in manifest["groups"]],
+        groups=groups,
         group_duplicates=dict(manifest["group_duplicates"]),
         group_links=dict(manifest["group_links"]),
         group_lines=dict(manifest["group_lines"]),
@@ -138,8 +145,32 @@ def load_result(*, user: User, token: str) -> ImportResult | None:
     return result
 
 
+class _StoredGroups(Sequence):
+    """The duplicate groups of a stored result (``DuplicateProbe``), decoded from their line
+    when first read: a confirmation reads them only if the registry changed meanwhile."""
+
+    def __init__(self, line: bytes, count: int):
+        self._line, self._count = line, count
+        self._probes: list[DuplicateProbe] | None = None
+
+    def _decoded(self) -> list[DuplicateProbe]:
+        if self._probes is None:
+            self._probes = [DuplicateProbe(key=k, key_ar=a, birth_year=y) for k, a, y in json.loads(self._line)]
+            self._line = b""
+        return self._probes
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        return self._decoded()[index]
+
+    def __iter__(self):
+        return iter(self._decoded())
+
+
 class _Rest:
-    """The checked rows of a stored result: the stored file after its first line, as a file
+    """The checked rows of a stored result: the stored file after its first two lines, as a file
     (what ``COPY`` and ``read_spool`` read; ``seek(0)`` comes back to the first row)."""
 
     def __init__(self, file):
