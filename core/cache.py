@@ -10,6 +10,10 @@ Two differences from Django's ``RedisCache``:
 * ``clear()`` deletes this cache's keys only (those under its ``KEY_PREFIX``), never the
   whole database (Django's flushes it, which would drop the broker's queues sharing it, or
   another test process's entries).
+* One ``redis.Redis`` client per connection pool, kept (Django makes a new one for every
+  cache call, and building one registers its ~170 response callbacks: more Python than the
+  call itself). A client is safe to share between threads: each command takes a connection
+  from the pool.
 * A Redis that is down or hung makes a read a miss and a write a no-op (logged), after the
   socket timeouts of ``OPTIONS``: a session is then read from PostgreSQL (``cached_db``)
   and a dashboard figure computed again, so the site stays up. A delete still fails loudly
@@ -19,7 +23,7 @@ Two differences from Django's ``RedisCache``:
 import logging
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -28,9 +32,25 @@ logger = logging.getLogger(__name__)
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError)
 
 
+class KeptClients(RedisCacheClient):
+    """Django's Redis cache client, its ``redis.Redis`` clients made once per pool."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return client
+
+
 class SanadRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = KeptClients
         if not self.key_prefix:
             self.key_prefix = "sanad"
 

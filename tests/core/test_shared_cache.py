@@ -53,3 +53,28 @@ def test_a_redis_that_does_not_answer_is_a_miss_not_an_error():
     down.set("anything", 1)  # no error
     assert down.add("anything", 1) is False
     assert time.monotonic() - began < 3
+
+
+def test_one_redis_client_per_pool_shared_by_threads():
+    import threading
+
+    mine = _other("kept-clients-test")
+    client = mine._cache.get_client(write=True)
+    assert mine._cache.get_client() is client and mine._cache.get_client(write=True) is client
+    errors: list = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(50):
+                mine.set(f"k{n}-{i}", i)
+                assert mine.get(f"k{n}-{i}") == i
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    mine.clear()
+    assert errors == []
