@@ -145,8 +145,6 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 if USING_POSTGRES:
-    # Django's backend with a health check that needs no round trip (core/postgresql/base.py).
-    DATABASES["default"]["ENGINE"] = "core.postgresql"
     # A database host that does not answer fails a request (and /readyz) in seconds.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
