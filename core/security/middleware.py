@@ -20,6 +20,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.utils.functional import empty
 from django.utils.translation import gettext as _
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
@@ -112,7 +113,7 @@ class SecondFactorMiddleware:
             # views, the context processors and templates: a few hundred reads a page)
             # uses the object itself rather than through its lazy wrapper.
             # (django-otp's lazy user wraps the authentication's: both are unwrapped)
-            while (inner := getattr(user, "_wrapped", None)) is not None:
+            while (inner := getattr(user, "_wrapped", None)) is not None and inner is not empty:
                 user = inner
             request.user = user
         if (
