@@ -267,6 +267,43 @@ def drive(port: int, seconds: float, concurrency: int, plans: list[tuple[dict, l
     return result
 
 
+CLOCK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_group() -> dict[str, float]:
+    """CPU seconds (user + system, with reaped children's) of the processes now alive, by
+    group: gunicorn (master and workers), postgres (the backends connected to the benchmark
+    database), redis-server (all of it), and this client. A phase's difference, over its requests, is what one request cost each part,
+    which the machine's other load moves far less than req/s."""
+    totals = {"gunicorn": 0.0, "postgres": 0.0, "redis": 0.0, "client": 0.0}
+    me = os.getpid()
+    database = settings.DATABASES["default"]["NAME"]
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read().decode(errors="replace")
+            with open(f"/proc/{entry.name}/cmdline", "rb") as f:
+                cmd = f.read().decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        seconds = sum(int(v) for v in fields[11:15]) / CLOCK  # utime stime cutime cstime
+        if int(entry.name) == me:
+            group = "client"
+        elif "gunicorn" in cmd:
+            group = "gunicorn"
+        elif cmd.startswith("postgres:") and f" {database} " in cmd:
+            group = "postgres"
+        elif "redis-server" in cmd:
+            group = "redis"
+        else:
+            continue
+        totals[group] += seconds
+    return totals
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -400,12 +437,19 @@ def main() -> None:
             "ratio = req/s over /healthz's on the same server at the same concurrency",
         )
         results: dict = {}
+        cpu: dict = {}
         for c in concurrencies:
             for _round in range(args.rounds):
                 for phase in PHASES:
                     for server in servers:
+                        before = cpu_by_group()
                         result = drive(server.port, args.seconds, c, server.plans[phase])
-                        results.setdefault((server.label, phase, c), Result(elapsed=0.0)).merge(result)
+                        after = cpu_by_group()
+                        key = (server.label, phase, c)
+                        results.setdefault(key, Result(elapsed=0.0)).merge(result)
+                        spent = cpu.setdefault(key, dict.fromkeys(after, 0.0))
+                        for group, seconds in after.items():
+                            spent[group] += seconds - before.get(group, 0.0)
         print(
             f"{'server':<8} {'phase':<8} {'c':>3} {'reqs':>7} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7}",
             f"{'p99 ms':>7} {'errors':>6} {'ratio':>7}",
@@ -418,6 +462,18 @@ def main() -> None:
                     print(f"{server.label:<8}", row(phase, c, r, None if phase == "healthz" else ceiling.rps))
                     for sample in r.error_samples:
                         print(f"         error: {sample}")
+        print("\nCPU ms per request, by process group (user + system; other load moves it little)")
+        groups = ("gunicorn", "postgres", "redis", "client")
+        print(f"{'server':<8} {'phase':<8} {'c':>3}", " ".join(f"{g:>9}" for g in groups), f"{'all':>9} {'cores':>6}")
+        for c in concurrencies:
+            for server in servers:
+                for phase in PHASES:
+                    key = (server.label, phase, c)
+                    n = max(1, len(results[key].times))
+                    ms = [1000 * cpu[key][g] / n for g in groups]
+                    cells = " ".join(f"{v:>9.2f}" for v in ms)
+                    cores = sum(cpu[key].values()) / results[key].elapsed  # cores these parts kept busy
+                    print(f"{server.label:<8} {phase:<8} {c:>3}", cells, f"{sum(ms):>9.2f} {cores:>6.2f}")
         for server in servers:
             detail = results[(server.label, "mixed", concurrencies[0])]
             print(f"\n[{server.label}] mixed pages at c={concurrencies[0]}: p50 / p95 ms (n)")
