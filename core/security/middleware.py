@@ -9,13 +9,22 @@
   (``core.auth.device_wanted``) instead of a query of its own on every request.
 * ``SecondFactorMiddleware``: a signed-in user who must give a second factor and has not
   in this session is sent to enrol (no device yet) or to verify.
+* ``CSPMiddleware``: django-csp's, the settings' policy built once per process (django-csp
+  builds the header again on every response); a response or request that changes it (a
+  ``@csp_update`` view, a nonce, an exemption) goes through django-csp's own path.
 * ``NoStoreMiddleware``: every response to a signed-in user is ``Cache-Control: no-store``
   (any such page may show personal data; a shared computer's back button shows nothing).
 """
 
 from urllib.parse import urlencode
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject
+from csp.middleware import CSPMiddleware as _DjangoCSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -127,6 +136,47 @@ class SecondFactorMiddleware:
             target = "mfa_verify" if mfa.has_device(user) else "mfa_setup"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+# What a view or a decorator sets on a response to change or drop its policy (django-csp).
+_CSP_PER_RESPONSE = tuple(
+    f"_csp_{what}{ro}" for what in ("config", "update", "replace", "exempt") for ro in ("", "_ro")
+)
+_csp_headers: list[tuple[str, str, tuple[str, ...]]] = []
+
+
+def _fixed_csp_headers() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(header, value, excluded path prefixes) of the settings' policies, built once."""
+    if not _csp_headers:
+        for header, setting, report_only in (
+            (HEADER, "CONTENT_SECURITY_POLICY", False),
+            (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", True),
+        ):
+            prefixes = tuple((getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES", None) or ())
+            _csp_headers.append((header, build_policy(report_only=report_only), prefixes))
+    return _csp_headers
+
+
+@receiver(setting_changed)
+def _forget_csp(*, setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        _csp_headers.clear()
+
+
+class CSPMiddleware(_DjangoCSPMiddleware):
+    def process_response(self, request, response):
+        if (
+            settings.DEBUG
+            or getattr(request, "_csp_nonce", None) is not None
+            or any(hasattr(response, name) for name in _CSP_PER_RESPONSE)
+        ):
+            return super().process_response(request, response)
+        for header, value, prefixes in _fixed_csp_headers():
+            if value and header not in response and not request.path_info.startswith(prefixes):
+                response[header] = value
+        # As django-csp does: a nonce asked for after the header is written is an error.
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
 
 
 class NoStoreMiddleware:
