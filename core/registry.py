@@ -16,10 +16,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf
 from django.utils.translation import get_language
 
-from core.roles import has_role
+from core.roles import has_role, roles_of
 from core.urlcache import fixed_url
 
 
@@ -40,15 +40,25 @@ class NavItem:
 
 
 class NavRegistry:
+    """The menu's items; a user's are those of their roles, worked out once per set of
+    roles (and URLconf and script prefix, which the items' URLs depend on) per process."""
+
     def __init__(self) -> None:
         self._items: dict[str, NavItem] = {}
+        self._for_roles: dict[tuple, list[NavItem]] = {}
 
     def register(self, item: NavItem) -> None:
         self._items[item.key] = item
+        self._for_roles.clear()
 
     def for_user(self, user) -> list[NavItem]:
-        items = [i for i in self._items.values() if has_role(user, *i.roles) and i.url()]
-        return sorted(items, key=lambda i: (i.order, i.key))
+        held = roles_of(user)
+        key = (held, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+        items = self._for_roles.get(key)
+        if items is None:
+            items = [i for i in self._items.values() if held & set(i.roles) and i.url()]
+            items = self._for_roles[key] = sorted(items, key=lambda i: (i.order, i.key))
+        return list(items)
 
 
 @dataclass(frozen=True)
