@@ -62,7 +62,7 @@ def refugee_values(data: dict) -> dict:
     registration service derives for one person (``refugees.services._derive``,
     ``Refugee.set_name_keys``): the name and search keys, the birth year from the date, the
     region from the city. Without a model instance per row (they cost more than the rules)."""
-    values = {c: data.get(c) for c in _AS_CLEANED}
+    values = dict(zip(_AS_CLEANED, map(data.get, _AS_CLEANED), strict=True))
     city, office, region = data.get("city"), data.get("office"), data.get("region")
     values["city_id"] = city.pk if city is not None else None
     values["office_id"] = office.pk

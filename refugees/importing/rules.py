@@ -26,6 +26,8 @@ the form accepts with the same data.
 """
 
 import datetime
+import functools
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -75,9 +77,23 @@ class RowResult:
     data: dict | None = None
 
 
+@functools.lru_cache(maxsize=16)
+def _known_columns(header: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[int, ...], Callable | None, int]:
+    """The header's known columns: (names, positions, a getter of those cells, the row
+    length the getter needs), worked out once per header."""
+    known = [(i, h) for i, h in enumerate(header) if h in _COLUMN_SET]
+    names, positions = tuple(h for _i, h in known), tuple(i for i, _h in known)
+    getter = operator.itemgetter(*positions) if len(positions) > 1 else None
+    return names, positions, getter, (positions[-1] + 1 if positions else 0)
+
+
 def row_data(header: list[str], row: list[str]) -> tuple[dict[str, str], dict]:
     """(the row's cells by column, the form data they stand for)."""
-    values = {h: (row[i] if i < len(row) else "") for i, h in enumerate(header) if h in _COLUMN_SET}
+    names, positions, cells, needed = _known_columns(tuple(header))
+    if cells is not None and len(row) >= needed:
+        values = dict(zip(names, cells(row), strict=True))
+    else:  # a short row: its missing cells are empty
+        values = {h: (row[i] if i < len(row) else "") for i, h in zip(positions, names, strict=True)}
     data: dict = dict(values)
     sex = values.get("sex", "").strip()
     data["sex"] = SEX_VALUES.get(sex.lower(), sex)  # a word read whole: "Mxyz" is an error, not "M"
