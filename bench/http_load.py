@@ -25,7 +25,9 @@ no query), ``light`` (a signed-in page with no query of its own, every role), ``
 (each virtual user a role, cycling through that role's home, lists and a detail page;
 ``--dashboards`` adds the dashboards, the partner's home among them: at scale 100 a cold
 dashboard takes minutes to build, past gunicorn's timeout, docs/performance.md). It prints
-req/s, p50/p95/p99, errors and the ratio to ``healthz`` of the same concurrency, then
+req/s, p50/p95/p99, errors and the ratio to ``healthz`` of the same concurrency, the CPU
+each request cost gunicorn, PostgreSQL, Redis and the client (read from ``/proc``: far
+steadier than req/s on a shared machine; with both cores busy the ratios follow it), then
 each mixed page's p50/p95 at the first concurrency. The client runs on the same machine as
 the server (its cost is in every phase alike): read the ratios.
 """
@@ -270,12 +272,11 @@ def drive(port: int, seconds: float, concurrency: int, plans: list[tuple[dict, l
 CLOCK = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_by_group() -> dict[str, float]:
-    """CPU seconds (user + system, with reaped children's) of the processes now alive, by
+def cpu_by_process() -> dict[int, tuple[str, float]]:
+    """CPU seconds (user + system, with reaped children's) of each process now alive in a
     group: gunicorn (master and workers), postgres (the backends connected to the benchmark
-    database), redis-server (all of it), and this client. A phase's difference, over its requests, is what one request cost each part,
-    which the machine's other load moves far less than req/s."""
-    totals = {"gunicorn": 0.0, "postgres": 0.0, "redis": 0.0, "client": 0.0}
+    database), redis-server, and this client."""
+    found = {}
     me = os.getpid()
     database = settings.DATABASES["default"]["NAME"]
     for entry in os.scandir("/proc"):
@@ -300,8 +301,22 @@ def cpu_by_group() -> dict[str, float]:
             group = "redis"
         else:
             continue
-        totals[group] += seconds
-    return totals
+        found[int(entry.name)] = (group, seconds)
+    return found
+
+
+def cpu_spent(before: dict, after: dict) -> dict[str, float]:
+    """What each group spent between two readings. A gunicorn worker replaced meanwhile is
+    in its master's reaped children's time (whole: its earlier time is taken off); a
+    PostgreSQL backend that ended meanwhile is lost (its parent is not counted), so the
+    postgres figure can be a little low, never below zero."""
+    spent = {"gunicorn": 0.0, "postgres": 0.0, "redis": 0.0, "client": 0.0}
+    for pid, (group, seconds) in after.items():
+        spent[group] += seconds - before.get(pid, (group, 0.0))[1]
+    for pid, (group, seconds) in before.items():
+        if pid not in after and group == "gunicorn":
+            spent[group] -= seconds
+    return spent
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -442,14 +457,14 @@ def main() -> None:
             for _round in range(args.rounds):
                 for phase in PHASES:
                     for server in servers:
-                        before = cpu_by_group()
+                        before = cpu_by_process()
                         result = drive(server.port, args.seconds, c, server.plans[phase])
-                        after = cpu_by_group()
+                        phase_cpu = cpu_spent(before, cpu_by_process())
                         key = (server.label, phase, c)
                         results.setdefault(key, Result(elapsed=0.0)).merge(result)
-                        spent = cpu.setdefault(key, dict.fromkeys(after, 0.0))
-                        for group, seconds in after.items():
-                            spent[group] += seconds - before.get(group, 0.0)
+                        spent = cpu.setdefault(key, dict.fromkeys(phase_cpu, 0.0))
+                        for group, seconds in phase_cpu.items():
+                            spent[group] += seconds
         print(
             f"{'server':<8} {'phase':<8} {'c':>3} {'reqs':>7} {'req/s':>8} {'p50 ms':>7} {'p95 ms':>7}",
             f"{'p99 ms':>7} {'errors':>6} {'ratio':>7}",
