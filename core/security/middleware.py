@@ -148,12 +148,14 @@ _csp_headers: list[tuple[str, str, tuple[str, ...]]] = []
 def _fixed_csp_headers() -> list[tuple[str, str, tuple[str, ...]]]:
     """(header, value, excluded path prefixes) of the settings' policies, built once."""
     if not _csp_headers:
+        built = []
         for header, setting, report_only in (
             (HEADER, "CONTENT_SECURITY_POLICY", False),
             (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", True),
         ):
             prefixes = tuple((getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES", None) or ())
-            _csp_headers.append((header, build_policy(report_only=report_only), prefixes))
+            built.append((header, build_policy(report_only=report_only), prefixes))
+        _csp_headers[:] = built  # whole: two threads building at once write the same pair
     return _csp_headers
 
 
