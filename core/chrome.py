@@ -20,12 +20,12 @@ import secrets
 from django.conf import settings
 from django.template import Context
 from django.template.loader import get_template
-from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from core.roles import Role
+from core.urlcache import urls_served
 
 TEMPLATE = "partials/header.html"
 # Stand-ins that survive escaping (letters and digits), unguessable, one per process.
@@ -76,8 +76,7 @@ def _key(values: dict) -> tuple | None:
         str(user.partner_organisation or ""),
         values["nav_active"],
         tuple(item.key for item in values["nav_items"]),
-        get_urlconf() or settings.ROOT_URLCONF,
-        get_script_prefix(),
+        *urls_served(),
     )
 
 

@@ -16,11 +16,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf
+from django.urls import NoReverseMatch
 from django.utils.translation import get_language
 
 from core.roles import has_role, roles_of
-from core.urlcache import fixed_url
+from core.urlcache import fixed_url, urls_served
 
 
 @dataclass(frozen=True)
@@ -52,11 +52,10 @@ class NavRegistry:
         self._for_roles.clear()
 
     def for_user(self, user) -> list[NavItem]:
-        held = roles_of(user)
-        key = (held, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+        key = (roles_of(user), *urls_served())
         items = self._for_roles.get(key)
         if items is None:
-            items = [i for i in self._items.values() if held & set(i.roles) and i.url()]
+            items = [i for i in self._items.values() if has_role(user, *i.roles) and i.url()]
             items = self._for_roles[key] = sorted(items, key=lambda i: (i.order, i.key))
         return list(items)
 

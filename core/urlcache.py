@@ -19,8 +19,14 @@ _memo: dict[tuple, str] = {}
 _static: dict[str, str] = {}
 
 
+def urls_served() -> tuple[str, str]:
+    """What every reversed URL depends on: (the URLconf, the script prefix). Part of the key
+    of anything kept per process that holds URLs (here, the menu, the header)."""
+    return get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+
+
 def fixed_url(name: str, current_app: str | None = None) -> str:
-    key = (name, current_app, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    key = (name, current_app, *urls_served())
     url = _memo.get(key)
     if url is None:
         url = _memo[key] = reverse(name, current_app=current_app)
