@@ -23,7 +23,7 @@ from refugees.models import Refugee
 from reports.indicators import UNKNOWN, amount_by_agreement, registry
 from reports.indicators.framework import JOBS, ZERO
 from reports.indicators.money import _allocations, _signed
-from reports.indicators.queries import _add, by_dimension
+from reports.indicators.queries import PROJECT_DIMENSIONS, _add, by_dimension, kept_project_dims
 from reports.indicators.sources import materialised, sharing
 from reports.indicators.visits import LATEST_COLUMNS, latest_visits, latest_visits_kept
 
@@ -170,7 +170,7 @@ class ExactFigures:
             if shared is not None and (dim is None or dim in self._money_plan):
                 return self._money_summed(shared, dim)
             if shared is not None:
-                return _money_from_ledger(shared, dim)
+                return _money_from_ledger(shared, dim, self.end)
             qs, dims, prefix = _allocations(self.start, self.end, filters)
             if self.filters.get("donor"):
                 qs = qs.filter(agreement__donor__code=self.filters["donor"])
@@ -228,7 +228,7 @@ class ExactFigures:
         if self._money_cube is None:
             self._money_cube = (
                 tuple(sorted(self._money_plan)),
-                _money_from_ledger(shared, tuple(sorted(self._money_plan))),
+                _money_from_ledger(shared, tuple(sorted(self._money_plan)), self.end),
             )
         dims, rows = self._money_cube
         at = dims.index(dim) if dim is not None else None
@@ -297,15 +297,15 @@ def _in_order(keys, dim: str) -> list[str]:
     return sorted(set(keys), key=lambda k: ((k == UNKNOWN) != nulls_first, k))
 
 
-def _money_from_ledger(shared, dim: str | tuple[str, ...] | None) -> dict:
+def _money_from_ledger(shared, dim: str | tuple[str, ...] | None, end: datetime.date) -> dict:
     """``ExactFigures.money(dim)`` from the period's ledger (``_period_ledger``): the same
     sums and the same distinct projects per donor, quarter and slice. With a tuple of
     slices: {(donor, quarter, value of each slice): (MAD, projects)}, one statement."""
     if isinstance(dim, tuple):
-        return _money_by_slices(shared, dim)
+        return _money_by_slices(shared, dim, end)
     if dim is not None:
-        return _money_by_slices(shared, (dim,))
-    return {(donor, quarter, None): value for (donor, quarter), value in _money_by_slices(shared, ()).items()}
+        return _money_by_slices(shared, (dim,), end)
+    return {(donor, quarter, None): value for (donor, quarter), value in _money_by_slices(shared, (), end).items()}
 
 
 def _ledger_tables() -> dict:
@@ -369,17 +369,26 @@ def _agreements_from_ledger(shared) -> list[dict]:
     ]
 
 
-def _money_by_slices(shared, dims: tuple[str, ...]) -> dict:
+def _money_by_slices(shared, dims: tuple[str, ...], end: datetime.date) -> dict:
     if "age" in dims:
         raise ValueError("money is not broken down by age")
     name, (project, quarter, agreement, mad, _spent) = shared
-    columns = [_LEDGER_SLICES[d][0] for d in dims]
-    joins = "".join(dict.fromkeys(f" {_LEDGER_SLICES[d][1]}" for d in dims))
+    kept = kept_project_dims(end) if dims else None
+    if kept is not None:
+        # The slices read from the build's table of the projects' dimensions (one row per
+        # project, the same values) instead of joining the projects to their lead members.
+        projects, (pk, *kept_columns) = kept
+        column = dict(zip(PROJECT_DIMENSIONS, kept_columns, strict=True))
+        columns, joins, on = [f"p.{column[d]}" for d in dims], "", f"{projects} p ON p.{pk}"
+    else:
+        columns = [_LEDGER_SLICES[d][0] for d in dims]
+        joins = "".join(dict.fromkeys(f" {_LEDGER_SLICES[d][1]}" for d in dims))
+        on = "{project} p ON p.id"
     group = ", ".join(str(n) for n in range(1, len(dims) + 3))
     # A project has one value of each slice: its distinct projects per slice add up.
     sql = (
         f"SELECT l.{quarter}, dn.code{''.join(f', {c}' for c in columns)}, SUM(l.{mad}), "  # noqa: S608
-        f"COUNT(DISTINCT l.{project}) FROM {name} l JOIN {{project}} p ON p.id = l.{project} "
+        f"COUNT(DISTINCT l.{project}) FROM {name} l JOIN {on} = l.{project} "
         f"JOIN {{agreement}} ag ON ag.id = l.{agreement} JOIN {{donor}} dn ON dn.id = ag.donor_id{joins} "
         f"GROUP BY {group}"
     ).format(**_ledger_tables())

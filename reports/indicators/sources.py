@@ -94,10 +94,14 @@ def _drop(names) -> None:
             pass
 
 
-def materialised(key: tuple, queryset: QuerySet, *, unique: int = 1) -> tuple[str, list[str]] | None:
+def materialised(
+    key: tuple, queryset: QuerySet, *, unique: int = 1, statistics: int | None = None
+) -> tuple[str, list[str]] | None:
     """Inside ``shared_subresults()``: ``queryset``'s rows, kept once per ``key`` in a
     temporary table, unique on its first ``unique`` columns: (table, quoted column names).
-    None outside."""
+    None outside. The planner's statistics are gathered for every column, or for the first
+    ``statistics`` columns only (a table read by its key alone: ``ANALYZE`` of every text
+    column of 40,000 rows costs more than the reads it would plan)."""
     if not sharing():
         return None
     tables = _shared.get()
@@ -111,7 +115,8 @@ def materialised(key: tuple, queryset: QuerySet, *, unique: int = 1) -> tuple[st
             cols = [connection.ops.quote_name(d[0]) for d in cursor.description]
             cursor.execute(f"CREATE UNIQUE INDEX {name}_key ON {name} ({', '.join(cols[:unique])})")
             if connection.vendor == "postgresql":
-                cursor.execute(f"ANALYZE {name}")  # autovacuum never sees a temporary table
+                analysed = "" if statistics is None else f" ({', '.join(cols[:statistics])})"
+                cursor.execute(f"ANALYZE {name}{analysed}")  # autovacuum never sees a temporary table
         tables[key] = (name, cols)
     return tables[key]
 
