@@ -16,10 +16,8 @@ from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import TruncQuarter
 
-from core.models import City, Office, PartnerOrganisation, Region
+from core.models import City, PartnerOrganisation
 from funding.models import FundingAgreement
-from projects.models import BusinessProject, ProjectMember
-from refugees.models import Refugee
 from reports.indicators import UNKNOWN, amount_by_agreement, registry
 from reports.indicators.framework import JOBS, ZERO
 from reports.indicators.money import _allocations, _signed
@@ -273,22 +271,6 @@ class ExactFigures:
         return self._get(("units", code), compute)
 
 
-# A slice of money read from the period's ledger: the project's column (its office,
-# region, city) or its lead member's (at most one per project), as in ``project_dims``.
-_LEDGER_SLICES = {
-    "office": ("o.code", "LEFT JOIN {office} o ON o.id = p.office_id"),
-    "region": ("g.code", "LEFT JOIN {region} g ON g.id = p.region_id"),
-    "city": ("c.slug", "LEFT JOIN {city} c ON c.id = p.city_id"),
-    **{
-        attr: (
-            f"r.{attr}",
-            "LEFT JOIN {member} m ON m.project_id = p.id AND m.is_lead LEFT JOIN {refugee} r ON r.id = m.refugee_id",
-        )
-        for attr in ("sex", "nationality", "legal_status")
-    },
-}
-
-
 def _in_order(keys, dim: str) -> list[str]:
     """A dimension's values in the order ``grouped`` gives them: by value, and unknown (no
     value) where the database puts nulls, last on PostgreSQL, first on SQLite (the age
@@ -310,12 +292,6 @@ def _money_from_ledger(shared, dim: str | tuple[str, ...] | None, end: datetime.
 
 def _ledger_tables() -> dict:
     return {
-        "office": Office._meta.db_table,
-        "region": Region._meta.db_table,
-        "city": City._meta.db_table,
-        "member": ProjectMember._meta.db_table,
-        "refugee": Refugee._meta.db_table,
-        "project": BusinessProject._meta.db_table,
         "agreement": FundingAgreement._meta.db_table,
         "donor": PartnerOrganisation._meta.db_table,
     }
@@ -373,23 +349,17 @@ def _money_by_slices(shared, dims: tuple[str, ...], end: datetime.date) -> dict:
     if "age" in dims:
         raise ValueError("money is not broken down by age")
     name, (project, quarter, agreement, mad, _spent) = shared
-    kept = kept_project_dims(end) if dims else None
-    if kept is not None:
-        # The slices read from the build's table of the projects' dimensions (one row per
-        # project, the same values) instead of joining the projects to their lead members.
-        projects, (pk, *kept_columns) = kept
-        column = dict(zip(PROJECT_DIMENSIONS, kept_columns, strict=True))
-        columns, joins, on = [f"p.{column[d]}" for d in dims], "", f"{projects} p ON p.{pk}"
-    else:
-        columns = [_LEDGER_SLICES[d][0] for d in dims]
-        joins = "".join(dict.fromkeys(f" {_LEDGER_SLICES[d][1]}" for d in dims))
-        on = "{project} p ON p.id"
+    # The slices read from the build's table of the projects' dimensions (one row per
+    # project; the ledger is kept only in a build, so the table is there too).
+    projects, (pk, *kept_columns) = kept_project_dims(end)
+    column = dict(zip(PROJECT_DIMENSIONS, kept_columns, strict=True))
+    columns = [f"p.{column[d]}" for d in dims]
     group = ", ".join(str(n) for n in range(1, len(dims) + 3))
     # A project has one value of each slice: its distinct projects per slice add up.
     sql = (
         f"SELECT l.{quarter}, dn.code{''.join(f', {c}' for c in columns)}, SUM(l.{mad}), "  # noqa: S608
-        f"COUNT(DISTINCT l.{project}) FROM {name} l JOIN {on} = l.{project} "
-        f"JOIN {{agreement}} ag ON ag.id = l.{agreement} JOIN {{donor}} dn ON dn.id = ag.donor_id{joins} "
+        f"COUNT(DISTINCT l.{project}) FROM {name} l JOIN {projects} p ON p.{pk} = l.{project} "
+        f"JOIN {{agreement}} ag ON ag.id = l.{agreement} JOIN {{donor}} dn ON dn.id = ag.donor_id "
         f"GROUP BY {group}"
     ).format(**_ledger_tables())
     out = {}

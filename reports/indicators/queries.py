@@ -221,19 +221,10 @@ def kept_project_dims(end: datetime.date) -> tuple[str, list[str]] | None:
     this table instead of joining the projects to their lead members and the people."""
     if not sharing():
         return None
-    members = "members"
-    projects = BusinessProject.objects.annotate(
-        _lead=FilteredRelation(members, condition=Q(**{f"{members}__is_lead": True}))
-    ).annotate(_lead_dob=F("_lead__refugee__date_of_birth"))
-    values = {
-        "dim_sex": F("_lead__refugee__sex"),
-        "dim_age": bracket_case(end, "_lead_dob"),
-        "dim_nationality": F("_lead__refugee__nationality"),
-        "dim_legal_status": F("_lead__refugee__legal_status"),
-        "dim_region": F("region__code"),
-        "dim_city": F("city__slug"),
-        "dim_office": F("office__code"),
-    }
+    # The same expressions a build groups by (``by_dimension``: the lead member joined once).
+    projects, dims, values = BusinessProject.objects.all(), project_dims(end), {}
+    for dim in PROJECT_DIMENSIONS:
+        projects, values[f"dim_{dim}"] = by_dimension(projects, dims, dim, "")
     return materialised(("project_dims", end), projects.values("pk", **values), statistics=1)
 
 

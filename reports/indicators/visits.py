@@ -4,6 +4,8 @@ overdue."""
 
 from __future__ import annotations
 
+import functools
+import operator
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -94,12 +96,16 @@ def _survival_base(months: int, end, filters):
     return apply_filters(visits, dims, filters, donor_prefix=prefix, needs_lead_dob=prefix), dims
 
 
-def _survival_visits_of_records(months: int, end) -> QuerySet:
+def _of_month(months: int, end) -> Q:
+    """The ``months``-month visits of projects financed (as of ``end``) ``months`` months
+    or more before ``end``."""
     cutoff = end - relativedelta(months=months)
     projects = first_paid_between(Grant.Kind.STARTUP, None, cutoff, as_of=end)
-    return FollowUpVisit.objects.filter(
-        project__in=projects, status="done", months_after_funding=months, done_on__lte=end
-    )
+    return Q(project__in=projects, months_after_funding=months)
+
+
+def _survival_visits_of_records(months: int, end) -> QuerySet:
+    return FollowUpVisit.objects.filter(_of_month(months, end), status="done", done_on__lte=end)
 
 
 def _survival_visits(end):
@@ -109,11 +115,7 @@ def _survival_visits(end):
     columns); None outside."""
     if not sharing():
         return None
-    of_month = Q()
-    for months in SURVIVAL_MONTHS:
-        cutoff = end - relativedelta(months=months)
-        projects = first_paid_between(Grant.Kind.STARTUP, None, cutoff, as_of=end)
-        of_month |= Q(months_after_funding=months, project__in=projects)
+    of_month = functools.reduce(operator.or_, (_of_month(months, end) for months in SURVIVAL_MONTHS))
     visits = FollowUpVisit.objects.filter(of_month, status="done", done_on__lte=end)
     return materialised(
         ("survival_visits", end), visits.values("pk", "project", "business_status", "months_after_funding")
