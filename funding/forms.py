@@ -80,8 +80,19 @@ class TrancheForm(LengthChecked, forms.Form):
     )
 
 
-ShareFormSet = forms.formset_factory(ShareForm, extra=2, min_num=1, validate_min=True)
-TrancheFormSet = forms.formset_factory(TrancheForm, extra=3, min_num=1, validate_min=True)
+# Every formset has a ceiling a real form never reaches, enforced on the posted count: a
+# management form claiming millions of rows would otherwise build Django's default 2,000
+# forms per formset (a 26-second request). Over it, the formset says so (translated by
+# Django) and builds no more than the ceiling.
+MAX_SHARES, MAX_TRANCHES, MAX_ACTION_POINTS = 10, 12, 50
+
+
+def _capped(max_num: int) -> dict:
+    return {"max_num": max_num, "absolute_max": max_num, "validate_max": True}
+
+
+ShareFormSet = forms.formset_factory(ShareForm, extra=2, min_num=1, validate_min=True, **_capped(MAX_SHARES))
+TrancheFormSet = forms.formset_factory(TrancheForm, extra=3, min_num=1, validate_min=True, **_capped(MAX_TRANCHES))
 
 
 class IdempotentForm(LengthChecked, forms.Form):
@@ -234,5 +245,5 @@ class ActionPointForm(LengthChecked, forms.ModelForm):
 
 
 ActionPointFormSet = forms.inlineformset_factory(
-    FollowUpVisit, ActionPoint, form=ActionPointForm, extra=1, can_delete=True
+    FollowUpVisit, ActionPoint, form=ActionPointForm, extra=1, can_delete=True, **_capped(MAX_ACTION_POINTS)
 )
