@@ -226,7 +226,7 @@ def refugee_import(request: HttpRequest) -> HttpResponse:
         upload.seek(0)
         result = importing.validate_import(user=request.user, content=upload.file, ext=ext)
         context["result"] = result
-        log_shown(request, [c for row in result.flagged_rows for c in row.candidates], what=What.LIST)
+        log_shown(request, result.people_named(), what=What.LIST)
         if result.valid:
             token = importing.store_upload(user=request.user, upload=upload, result=result)
             context["confirm_form"] = ConfirmImportForm(initial={"token": token})
@@ -257,7 +257,7 @@ def refugee_import_confirm(request: HttpRequest) -> HttpResponse:
         else:
             context["confirm_form"] = ConfirmImportForm(initial={"token": token})
         context["commit_error"] = service_error_text(exc)
-        log_shown(request, [c for row in result.flagged_rows for c in row.candidates], what=What.LIST)
+        log_shown(request, result.people_named(), what=What.LIST)
         return render(request, "refugees/import.html", context)
     finally:
         result.discard()

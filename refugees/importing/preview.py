@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from core.access import require
 from core.models import Office, User
-from refugees.access import can_import
+from refugees.access import can_import, refugees_visible_to
 from refugees.importing.checked import SpoolWriter, read_spool, refugee_values
 from refugees.importing.parsing import ImportFileError, as_binary, file_checksum, read_rows
 from refugees.importing.rules import RowResult, check_rows
@@ -31,6 +31,9 @@ from refugees.selectors import DuplicateProbe, probable_duplicate_groups_within,
 # The lines of the file a flagged row shows (the rest are counted): 1,000 rows of one name
 # would otherwise show a million.
 FILE_LINES_SHOWN = 10
+# The registered look-alikes a flagged row names, as on the profile form (the rest are
+# counted): a common name has thousands in a big registry.
+CANDIDATES_SHOWN = 12
 
 
 @dataclass
@@ -60,19 +63,28 @@ class ImportResult:
     def valid(self) -> bool:
         return bool(self.row_count) and not self.file_errors and not self.error_rows
 
-    def flag_rows(self, rows: list[tuple[int, int, dict]]) -> None:
-        """The page's flagged rows from (line, group, shown data), with their candidates."""
+    def flag_rows(self, rows: list[tuple[int, int, dict]], *, user: User) -> None:
+        """The page's flagged rows from (line, group, shown data), with the first
+        ``CANDIDATES_SHOWN`` registered look-alikes of each (``candidates``, each ``visible``
+        or not to ``user``) and how many more there are (``candidates_more``). Every
+        look-alike stays in ``duplicate_ids``: the confirmation covers them all."""
         shared: dict[int, list[int]] = {}
         for g in self.group_links:
             shared[g] = sorted(line for h in self.group_links[g] for line in self.group_lines.get(h, ()))
-        ids = {pk for pks in self.group_duplicates.values() for pk in pks}
-        people = _candidates(ids) if ids else {}
+        ids = {pk for pks in self.group_duplicates.values() for pk in pks[:CANDIDATES_SHOWN]}
+        people = _candidates(ids, user) if ids else {}
         self.flagged_rows = []
         for line, g, data in rows:
             row = FlaggedRow(line=line, values={}, data=data, duplicate_ids=self.group_duplicates.get(g, []))
             row.group, row.group_lines = g, shared.get(g, [])
-            row.candidates = [people[pk] for pk in row.duplicate_ids if pk in people]
+            row.candidates = [people[pk] for pk in row.duplicate_ids[:CANDIDATES_SHOWN] if pk in people]
+            row.candidates_more = max(0, len(row.duplicate_ids) - CANDIDATES_SHOWN)
             self.flagged_rows.append(row)
+
+    def people_named(self) -> list[Refugee]:
+        """The registered people the page names (for the view log): the candidates shown
+        that the user may open; the others show only their office."""
+        return [c for row in self.flagged_rows for c in row.candidates if c.visible]
 
     def is_flagged(self, group: int) -> bool:
         if group in self.group_duplicates:
@@ -90,14 +102,16 @@ class ImportResult:
 CANDIDATE_FIELDS = ("first_name_latin", "last_name_latin", "date_of_birth", "birth_year", "office_id")
 
 
-def _candidates(ids: set[int]) -> dict[int, Refugee]:
-    """The registered people the flagged rows resemble, with what the page shows of them: a
-    common name has thousands of look-alikes in a big registry, each a whole row otherwise.
-    Their offices are the few offices, read once."""
+def _candidates(ids: set[int], user: User) -> dict[int, Refugee]:
+    """The registered people the page shows as look-alikes, with what it shows of them, each
+    ``visible`` if ``user`` may open them (as on the profile form, a person of another
+    office shows only that office). Their offices are the few offices, read once."""
     offices = {o.pk: o for o in Office.objects.all()}
+    visible = set(refugees_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
     people = {}
     for person in Refugee.objects.filter(pk__in=ids).only(*CANDIDATE_FIELDS).iterator(chunk_size=2000):
         person.office = offices[person.office_id]
+        person.visible = person.pk in visible
         people[person.pk] = person
     return people
 
@@ -109,6 +123,7 @@ class FlaggedRow(RowResult):
 
     group: int = -1
     group_lines: list[int] = field(default_factory=list)
+    candidates_more: int = 0
 
     @property
     def file_duplicate_lines(self) -> list[int]:
@@ -202,5 +217,5 @@ def _validate(*, user: User, content: bytes | BinaryIO, ext: str) -> ImportResul
     flagged = {g for g in range(len(result.groups)) if result.is_flagged(g)}
     if flagged:
         shown = [(r["line"], r["grp"], {k: r[k] for k in SHOWN_FIELDS}) for r in read_spool(file, groups=flagged)]
-        result.flag_rows(shown)
+        result.flag_rows(shown, user=user)
     return result

@@ -139,7 +139,8 @@ def load_result(*, user: User, token: str) -> ImportResult | None:
                 },
             )
             for line, g, first, last, born, year in manifest["flagged"]
-        ]
+        ],
+        user=user,
     )
     result.spool = _Rest(spool)
     return result
