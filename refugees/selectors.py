@@ -368,6 +368,11 @@ def refugee_list_page(*, user, params, per_page: int) -> tuple[RefugeeFilter, Pa
     return filterset, paginator.get_page(params.get("page"))
 
 
+# The probable duplicates a page names, the profile form's and the import preview's (the rest
+# are counted): a common name has thousands of look-alikes in a big registry.
+CANDIDATES_SHOWN = 12
+
+
 def duplicate_candidates(user, *, data: dict, refugee: Refugee | None) -> list[dict]:
     """The registry's probable duplicates of a profile form's names and birth date (the
     pairs already confirmed different left out), each flagged whether ``user`` may open it."""

@@ -40,7 +40,7 @@ from refugees.forms import (
     RefugeeForm,
 )
 from refugees.models import Refugee
-from refugees.selectors import duplicate_candidates, refugee_list_page, refugees_sharing_with
+from refugees.selectors import CANDIDATES_SHOWN, duplicate_candidates, refugee_list_page, refugees_sharing_with
 from refugees.timeline import profile_consents, refugee_changes, related_changes, share_queries
 from refugees.viewlog import What, log_shown
 
@@ -111,7 +111,9 @@ def _profile_form(request: HttpRequest, refugee: Refugee | None) -> HttpResponse
             form.data = form.data.copy()
             form.data["duplicate_ids"] = ",".join(str(i) for i in sorted(ids))
     log_shown(request, refugee, what=What.FORM)
-    log_shown(request, [c["refugee"] for c in candidates if c["visible"]], what=What.LIST)
+    # The page names the first candidates and counts the rest: only those named are logged.
+    shown = candidates[:CANDIDATES_SHOWN]
+    log_shown(request, [c["refugee"] for c in shown if c["visible"]], what=What.LIST)
     return render(
         request,
         "refugees/form.html",
@@ -119,6 +121,8 @@ def _profile_form(request: HttpRequest, refugee: Refugee | None) -> HttpResponse
             "form": form,
             "refugee": refugee,
             "candidates": candidates,
+            "candidates_shown": shown,
+            "candidates_more": len(candidates) - len(shown),
             "new_candidate": form.cleaned_data if candidates else None,
         },
         status=200,

@@ -26,14 +26,16 @@ from refugees.importing.parsing import ImportFileError, as_binary, file_checksum
 from refugees.importing.rules import RowResult, check_rows
 from refugees.models import Refugee
 from refugees.names import name_key
-from refugees.selectors import DuplicateProbe, probable_duplicate_groups_within, probable_duplicates_bulk
+from refugees.selectors import (
+    CANDIDATES_SHOWN,
+    DuplicateProbe,
+    probable_duplicate_groups_within,
+    probable_duplicates_bulk,
+)
 
 # The lines of the file a flagged row shows (the rest are counted): 1,000 rows of one name
 # would otherwise show a million.
 FILE_LINES_SHOWN = 10
-# The registered look-alikes a flagged row names, as on the profile form (the rest are
-# counted): a common name has thousands in a big registry.
-CANDIDATES_SHOWN = 12
 
 
 @dataclass

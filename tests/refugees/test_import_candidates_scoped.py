@@ -7,8 +7,8 @@ import datetime
 
 import pytest
 
-from refugees.importing.preview import CANDIDATES_SHOWN
 from refugees.models import DuplicateConfirmation, ProfileView, Refugee
+from refugees.selectors import CANDIDATES_SHOWN
 from tests.factories.refugees import RefugeeFactory
 from tests.refugees.importing import CONFIRM, URL, csv_upload, preview_token
 

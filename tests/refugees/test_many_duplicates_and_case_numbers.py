@@ -1,13 +1,13 @@
 """A person with more than 50 probable duplicates can still be registered ("this is a
 different person" covers every candidate; the page shows the first ones and counts the
-rest); the UNHCR case number is validated like the individual number."""
+rest, and logs only the ones it names); the UNHCR case number is validated like the individual number."""
 
 import datetime
 
 import pytest
 from django.urls import reverse
 
-from refugees.models import Refugee
+from refugees.models import ProfileView, Refugee
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,12 @@ def test_fifty_one_probable_duplicates_can_be_confirmed_different(client_for, ca
     body = first.content.decode()
     assert body.count("data-candidate=") == 12
     assert "And 39 more probable duplicates" in body
+    # Only the candidates named are in the view log.
+    named = ProfileView.objects.filter(user=caseworker, what=ProfileView.What.LIST, page="refugees:create")
+    assert named.count() == 12
+    assert set(named.values_list("refugee_id", flat=True)) == {
+        c["refugee"].pk for c in first.context["candidates"][:12]
+    }
     ids = first.context["form"].data["duplicate_ids"]
     assert len(ids.split(",")) == 51
     second = client.post(reverse("refugees:create"), {**valid_post, "confirm_different": "on", "duplicate_ids": ids})
