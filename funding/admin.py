@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import BoundedTabularInline
 from funding.models import (
     ActionPoint,
     ChecklistItem,
@@ -16,7 +17,7 @@ from funding.models import (
 from refugees.viewlog import PersonalDataAdmin
 
 
-class ExchangeRateInline(admin.TabularInline):
+class ExchangeRateInline(BoundedTabularInline):
     model = ExchangeRate
     extra = 1
 
@@ -44,7 +45,7 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     list_filter = [("agreement", AgreementFilter)]
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(BoundedTabularInline):
     extra = 0
     can_delete = False
 
@@ -118,7 +119,7 @@ class ChecklistItemAdmin(admin.ModelAdmin):
     list_editable = ["is_active", "order"]
 
 
-class ActionPointInline(admin.TabularInline):
+class ActionPointInline(BoundedTabularInline):
     model = ActionPoint
     extra = 0
 

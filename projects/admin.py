@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import BoundedTabularInline
 from projects.models import (
     AgendaItem,
     Attendance,
@@ -20,7 +21,7 @@ from projects.models import (
 from refugees.viewlog import PersonalDataAdmin
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(BoundedTabularInline):
     model = Attendance
     extra = 0
     raw_id_fields = ["refugee", "recorded_by"]
@@ -50,19 +51,19 @@ class AttendanceAdmin(PersonalDataAdmin, admin.ModelAdmin):
     raw_id_fields = ["session", "refugee", "recorded_by"]
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(BoundedTabularInline):
     model = ProjectMember
     extra = 0
     raw_id_fields = ["refugee"]
 
 
-class BudgetLineInline(admin.TabularInline):
+class BudgetLineInline(BoundedTabularInline):
     model = BudgetLine
     extra = 0
     readonly_fields = ["total"]
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(BoundedTabularInline):
     model = ProjectTransition
     extra = 0
     can_delete = False
@@ -132,7 +133,7 @@ class ScoringCriterionAdmin(admin.ModelAdmin):
     list_editable = ["weight", "is_active", "order"]
 
 
-class AgendaInline(admin.TabularInline):
+class AgendaInline(BoundedTabularInline):
     model = AgendaItem
     extra = 0
     raw_id_fields = ["project"]

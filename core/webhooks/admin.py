@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import BoundedTabularInline
 from core.webhooks import signing
 from core.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -26,7 +27,7 @@ class WebhookEndpointAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
-class WebhookAttemptInline(admin.TabularInline):
+class WebhookAttemptInline(BoundedTabularInline):
     model = WebhookAttempt
     extra = 0
     can_delete = False
