@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import BoundedTabularInline
+from core.admin_inlines import BoundedTabularInline
 from funding.models import (
     ActionPoint,
     ChecklistItem,

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import BoundedTabularInline
+from core.admin_inlines import BoundedTabularInline
 from projects.models import (
     AgendaItem,
     Attendance,

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import BoundedTabularInline
+from core.admin_inlines import BoundedTabularInline
 from core.webhooks import signing
 from core.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 

@@ -14,7 +14,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.admin import BoundedTabularInline
+from core.admin_inlines import BoundedTabularInline
 from core.roles import Role
 from projects.models import BusinessProject
 from tests.factories.core import make_user
