@@ -23,6 +23,12 @@ def refugees_visible_to(user) -> QuerySet[Refugee]:
     return restrict(Refugee.objects.all(), user)
 
 
+def visible_ids(user, ids) -> set[int]:
+    """Which of the refugees ``ids`` ``user`` may open (one query): a page that lists
+    people it found for another reason (probable duplicates) names only these."""
+    return set(refugees_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def refugee_for_user(user, pk, *, write: bool = False) -> Refugee:
     """The refugee ``pk`` if ``user`` may see it (403 wrong role, 404 out of scope).
 

@@ -14,7 +14,7 @@ from django.db.models.functions import Upper
 from core.models import PartnerOrganisation
 from core.pagination import CappedPaginator
 from core.roles import is_manager
-from refugees.access import refugees_visible_to
+from refugees.access import refugees_visible_to, visible_ids
 from refugees.filters import SORTS, RefugeeFilter, name_search_q
 from refugees.models import Consent, DuplicateConfirmation, Refugee
 from refugees.names import name_key, similarity, trigrams
@@ -391,7 +391,7 @@ def duplicate_candidates(user, *, data: dict, refugee: Refugee | None) -> list[d
         else set()
     )
     found = probable_duplicates(probe, confirmed=confirmed)
-    visible = set(refugees_visible_to(user).filter(pk__in=[c.pk for c in found]).values_list("pk", flat=True))
+    visible = visible_ids(user, [c.pk for c in found])
     return [{"refugee": c, "visible": c.pk in visible} for c in found]
 
 

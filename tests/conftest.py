@@ -128,6 +128,13 @@ def admin_user(db):
 
 
 @pytest.fixture
+def private_root(settings, tmp_path):
+    """Private files (uploads, imports) in the test's own directory."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
 def client_for(client):
     """``client_for(user)`` returns a test client logged in as that user."""
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from core.access import require
 from core.models import Office, User
-from refugees.access import can_import, refugees_visible_to
+from refugees.access import can_import, visible_ids
 from refugees.importing.checked import SpoolWriter, read_spool, refugee_values
 from refugees.importing.parsing import ImportFileError, as_binary, file_checksum, read_rows
 from refugees.importing.rules import RowResult, check_rows
@@ -109,7 +109,7 @@ def _candidates(ids: set[int], user: User) -> dict[int, Refugee]:
     ``visible`` if ``user`` may open them (as on the profile form, a person of another
     office shows only that office). Their offices are the few offices, read once."""
     offices = {o.pk: o for o in Office.objects.all()}
-    visible = set(refugees_visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    visible = visible_ids(user, ids)
     people = {}
     for person in Refugee.objects.filter(pk__in=ids).only(*CANDIDATE_FIELDS).iterator(chunk_size=2000):
         person.office = offices[person.office_id]

@@ -11,19 +11,11 @@ from refugees.models import DuplicateConfirmation, ProfileView, Refugee
 from refugees.selectors import CANDIDATES_SHOWN
 from tests.factories.refugees import RefugeeFactory
 from tests.refugees.importing import CONFIRM, URL, csv_upload, preview_token
+from tests.refugees.test_import_candidates_read_once import HEADER
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_root")]
 
-HEADER = (
-    "unhcr_individual_number,first_name_latin,last_name_latin,sex,date_of_birth,"
-    "nationality,legal_status,city,referral_source,intake_date"
-)
 ROW = "RAB-25C30001,Mohammed,Haddad,M,1988-03-02,SY,refugee,rabat,unhcr,2025-11-02"
-
-
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path
 
 
 def _look_alike(office, day: int, first: str = "Mohamed"):
