@@ -36,8 +36,13 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"
 
 
 def when_ready(server):
-    """In the master, with the application loaded, before the first worker is forked."""
+    """In the master, with the application loaded, before the first worker is forked. A
+    warm-up that fails is logged and the workers start anyway (each then loads what it
+    needs on its first requests, as without it)."""
     if server.cfg.preload_app:
-        from core.warmup import warm_up
+        from core import warmup
 
-        warm_up()
+        try:
+            warmup.warm_up()
+        except Exception:
+            server.log.exception("warm-up failed; the workers will load on their first requests")

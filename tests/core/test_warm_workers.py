@@ -52,6 +52,26 @@ def test_warm_up_loads_the_catalogues_and_templates_and_keeps_no_connection():
         gc.unfreeze()
 
 
+def test_a_failed_warm_up_is_logged_and_the_workers_start_anyway(monkeypatch):
+    import importlib
+    import types
+
+    from core import warmup
+
+    conf = importlib.import_module("config.gunicorn_conf")
+    logged = []
+
+    def broken():
+        raise RuntimeError("a template library that cannot be imported")
+
+    monkeypatch.setattr(warmup, "warm_up", broken)
+    server = types.SimpleNamespace(
+        cfg=types.SimpleNamespace(preload_app=True), log=types.SimpleNamespace(exception=logged.append)
+    )
+    conf.when_ready(server)  # does not raise: gunicorn goes on forking its workers
+    assert logged and "warm-up failed" in logged[0]
+
+
 @pytest.mark.slow_subprocess
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_replaced_worker_is_forked_warm_from_a_master_with_no_connection(tmp_path):
