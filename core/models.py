@@ -7,8 +7,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.choices import ChoiceLabels
 
-class TimeStampedModel(models.Model):
+
+class TimeStampedModel(ChoiceLabels, models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -16,7 +18,7 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class TranslatedNameModel(models.Model):
+class TranslatedNameModel(ChoiceLabels, models.Model):
     """A name stored in the three UI languages; ``.name`` gives the active one."""
 
     name_fr = models.CharField(_("name (French)"), max_length=150)
@@ -95,7 +97,7 @@ class PartnerOrganisation(TranslatedNameModel):
         return self.acronym
 
 
-class User(AbstractUser):
+class User(ChoiceLabels, AbstractUser):
     """A Sanad user. The role is the user's group (see core.roles); the scope is the
     office (caseworkers) or the partner organisation (partner officers)."""
 
@@ -148,7 +150,7 @@ class DigestSent(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="digest_once_per_user_per_day")]
 
 
-class SecurityEvent(models.Model):
+class SecurityEvent(ChoiceLabels, models.Model):
     """The security log: sign-ins and their failures, lockouts, second-factor events and
     password changes (core.security.log writes it; a programme manager reads it)."""
 

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import PartnerOrganisation, TimeStampedModel
+from core.models import ChoiceLabels, PartnerOrganisation, TimeStampedModel
 from core.money import Currency, MoneyField
 from core.storage import private_storage
 from projects.models import BusinessProject
@@ -146,7 +146,7 @@ class GrantFunding(models.Model):
         ]
 
 
-class Tranche(models.Model):
+class Tranche(ChoiceLabels, models.Model):
     class Condition(models.TextChoices):
         NONE = "none", _("None")
         SATISFACTORY_VISIT = "satisfactory_visit", _("A satisfactory follow-up visit since the previous tranche")
@@ -178,7 +178,7 @@ def _receipt_path(instance: "Disbursement", filename: str) -> str:
     return f"funding/receipts/{instance.grant_id}/{uuid.uuid4().hex}"
 
 
-class Disbursement(models.Model):
+class Disbursement(ChoiceLabels, models.Model):
     """A ledger entry: a payment, or a reversal of an earlier payment. Never edited."""
 
     class Kind(models.TextChoices):

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import City, Office, PartnerOrganisation, Region, TimeStampedModel
+from core.models import ChoiceLabels, City, Office, PartnerOrganisation, Region, TimeStampedModel
 from core.money import MoneyField
 from core.storage import private_storage
 from refugees.models import Refugee
@@ -207,7 +207,7 @@ class ProjectMember(models.Model):
         ]
 
 
-class BudgetLine(models.Model):
+class BudgetLine(ChoiceLabels, models.Model):
     class Category(models.TextChoices):
         EQUIPMENT = "equipment", _("Equipment")
         STOCK = "stock", _("Stock")
@@ -275,7 +275,7 @@ class FeasibilityStudy(TimeStampedModel):
         ]
 
 
-class ProjectTransition(models.Model):
+class ProjectTransition(ChoiceLabels, models.Model):
     """One status change of a project: who, when, from, to, why."""
 
     project = models.ForeignKey(BusinessProject, on_delete=models.CASCADE, related_name="transitions")
@@ -413,7 +413,7 @@ class ConflictOfInterest(models.Model):
         constraints = [models.UniqueConstraint(fields=["item", "member"], name="conflict_once_per_member")]
 
 
-class CommitteeDecision(models.Model):
+class CommitteeDecision(ChoiceLabels, models.Model):
     class Decision(models.TextChoices):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")

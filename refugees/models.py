@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from core.models import City, Office, PartnerOrganisation, Region, TimeStampedModel
+from core.models import ChoiceLabels, City, Office, PartnerOrganisation, Region, TimeStampedModel
 from core.storage import private_storage
 from refugees.names import name_key, search_key
 from refugees.validators import validate_case_number, validate_phone, validate_unhcr_number
@@ -276,7 +276,7 @@ class RefugeeNote(TimeStampedModel):
         verbose_name_plural = _("notes")
 
 
-class ProfileView(models.Model):
+class ProfileView(ChoiceLabels, models.Model):
     """The view log: who was shown which person's identifying data, when, and what
     (``what``: the profile, a form, a list of named people, a file, an admin page; ``page``:
     the URL name that showed it). Written by ``refugees.viewlog`` only (docs/refugees.md)."""

@@ -16,11 +16,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import PartnerOrganisation
+from core.models import ChoiceLabels, PartnerOrganisation
 from core.storage import private_storage
 
 
-class ReportRun(models.Model):
+class ReportRun(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")

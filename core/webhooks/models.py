@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.choices import ChoiceLabels
+
 
 class WebhookEndpoint(models.Model):
     """An HTTPS URL that receives the events it subscribes to, signed with its secret.
@@ -85,7 +87,7 @@ class WebhookEvent(models.Model):
         return self.key
 
 
-class WebhookDelivery(models.Model):
+class WebhookDelivery(ChoiceLabels, models.Model):
     """One event to one endpoint: created with the event (same transaction), then sent by a
     Celery task that records each attempt; retried with a growing delay."""
 
