@@ -1,7 +1,7 @@
 """Template filters shared by every app: ``money`` (an amount with the language's
 thousands separator) and ``ltr`` (a date, number, phone or code isolated for bidi); and
-``{% url %}``, Django's own, whose argument-free form is reversed once per process
-(``core.urlcache``), and ``{% static %}``, Django's own, whose constant paths are looked up
+``{% url %}``, Django's own, whose argument-free and one-number forms are reversed once
+per process (``core.urlcache``), and ``{% static %}``, Django's own, whose constant paths are looked up
 once."""
 
 from django import template
@@ -10,7 +10,7 @@ from django.templatetags.static import StaticNode
 from django.utils.html import conditional_escape, format_html
 
 from core.money import localize_money
-from core.urlcache import fixed_static, fixed_url
+from core.urlcache import fixed_static, fixed_url, int_url
 
 register = template.Library()
 
@@ -36,16 +36,25 @@ def ltr(value) -> str:
 
 
 class FixedURLNode(defaulttags.URLNode):
-    """Django's ``URLNode``; a constant name with no argument and no ``as`` is memoised."""
+    """Django's ``URLNode``; a constant name with no argument, or one whole number, and no
+    ``as`` is memoised (``core.urlcache``)."""
 
     def render(self, context):
-        if self.args or self.kwargs or self.asvar or self.view_name.filters or self.view_name.is_var:
+        if self.kwargs or self.asvar or self.view_name.filters or self.view_name.is_var or len(self.args) > 1:
             return super().render(context)
+        number = None
+        if self.args:
+            number = self.args[0].resolve(context)
+            if type(number) is not int:  # a bool, a text, a model: Django's
+                return super().render(context)
         request = getattr(context, "request", None)
         current_app = getattr(request, "current_app", None)
         if current_app is None:
             current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
-        url = fixed_url(self.view_name.var, current_app)
+        if number is None:
+            url = fixed_url(self.view_name.var, current_app)
+        else:
+            url = int_url(self.view_name.var, number, current_app)
         return conditional_escape(url) if context.autoescape else url
 
 
