@@ -25,7 +25,7 @@ REDIS_PORT = 6394
 pytestmark = [pytest.mark.slow_subprocess, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def recipe_env(tmp_path: Path, **extra) -> dict:
+def recipe_env(tmp_path: Path, *, redis_port: int = REDIS_PORT, **extra) -> dict:
     db = connection.settings_dict
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
     env.update(
@@ -37,7 +37,7 @@ def recipe_env(tmp_path: Path, **extra) -> dict:
         DATABASE_URL=f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
         DB_CONN_MAX_AGE="60",
         DB_CONN_HEALTH_CHECKS="1",
-        CELERY_BROKER_URL=f"redis://127.0.0.1:{REDIS_PORT}/0",
+        CELERY_BROKER_URL=f"redis://127.0.0.1:{redis_port}/0",
         CELERY_TASK_ALWAYS_EAGER="0",
         PRIVATE_MEDIA_ROOT=str(tmp_path / "private"),
         MEDIA_ROOT=str(tmp_path / "media"),
@@ -62,6 +62,23 @@ def get(port: int, path: str, timeout: float = 10):
         return exc.code, exc.read()
 
 
+def start_gunicorn(env: dict, port: int) -> subprocess.Popen:
+    """Gunicorn with config/gunicorn_conf.py, as the README runs it, once it answers /healthz
+    (the caller stops it: ``tests.reports.workers.stop``)."""
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn_conf.py"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    if not wait_for(lambda: _answers(port), timeout=30):
+        stop(server)
+        raise AssertionError("gunicorn did not start")
+    return server
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -79,15 +96,7 @@ def test_the_production_recipe_runs_as_the_readme_says(tmp_path):
         deploy = manage(env, "check", "--deploy", "--fail-level", "WARNING")
         assert deploy.returncode == 0, deploy.stdout + deploy.stderr
 
-        server = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn_conf.py"],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        assert wait_for(lambda: _answers(port), timeout=30), "gunicorn did not start"
+        server = start_gunicorn(env, port)
         status, body = get(port, "/readyz")
         assert status == 200, body
         assert json.loads(body)["checks"] == {"database": "ok", "broker": "ok", "storage": "ok"}

@@ -3,7 +3,6 @@ the application, the catalogues and the templates before it forks, opening no co
 of its own; a worker replaced after ``max_requests`` is a fork of it and serves at once."""
 
 import gc
-import subprocess
 import time
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from django.template import engines
 from django.utils.translation import trans_real
 
 from core.warmup import warm_up
-from tests.core.test_production_recipe import ROOT, _answers, free_port, get, manage, recipe_env
+from tests.core.test_production_recipe import free_port, get, manage, recipe_env, start_gunicorn
 from tests.reports.workers import RedisServer, stop, wait_for
 
 REDIS_PORT = 6395
@@ -79,26 +78,18 @@ def test_a_replaced_worker_is_forked_warm_from_a_master_with_no_connection(tmp_p
     port = free_port()
     env = recipe_env(
         tmp_path,
+        redis_port=REDIS_PORT,
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS="1",
         GUNICORN_THREADS="1",
         GUNICORN_MAX_REQUESTS="4",
         GUNICORN_MAX_REQUESTS_JITTER="0",
     )
-    env["CELERY_BROKER_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
     server = None
     try:
         collected = manage(env, "collectstatic", "--noinput", "-v0")
         assert collected.returncode == 0, collected.stdout + collected.stderr
-        server = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn_conf.py"],
-            cwd=ROOT,
-            env=env,
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        assert wait_for(lambda: _answers(port), timeout=30), "gunicorn did not start"
+        server = start_gunicorn(env, port)
         assert _other_backends() == 0  # neither the master nor /healthz opened a connection
         assert _rss_mb(server.pid) > 100, "the master has not loaded the application"  # gunicorn alone: ~25 MB
         first = _children(server.pid)
