@@ -13,6 +13,16 @@ it once per database connection alias from the models' own fields and turns its 
 model instances with the fields' and the backend's own converters, as the ORM does.
 ``tests/core/test_user_read.py`` checks that it gives what the ORM gives.
 
+On PostgreSQL the statement is also **prepared** once per database connection (``PREPARE``,
+then ``EXECUTE`` on each request): planning its five-table join cost PostgreSQL about three
+times what running it does (docs/performance.md, part 10). A prepared statement lives as
+long as the connection, whatever its transactions do; a new connection (``CONN_MAX_AGE``,
+a health check that failed) prepares it again. The ``PREPARE`` is sent on the driver's own
+cursor, outside Django's query log: a page's pinned query count does not depend on whether
+its connection had read a user before. A pooler that shares server connections between
+clients per transaction (PgBouncer's transaction mode) would lose it: connect directly, or
+in session mode.
+
 For a session verified with a TOTP device (the second factor most users have), the same
 statement also reads that device: ``SessionDeviceMiddleware`` says which one before the
 user is read (``device_wanted``), and django-otp's own checks (the device is the user's
@@ -20,6 +30,8 @@ and confirmed) then run on it as on the device it would have read itself, one qu
 """
 
 import contextvars
+import itertools
+import re
 import threading
 from contextlib import contextmanager
 
@@ -124,6 +136,25 @@ class UserRead:
             f" WHERE u.{user_pk} = %s"
         )
         self.connection = connection
+        self.prepared_on = None  # the driver's connection the statement was prepared on
+        self.prepare_sql = self.execute_sql = None
+        if connection.vendor == "postgresql":
+            name = "sanad_user_read_device" if with_device else "sanad_user_read"
+            numbers = itertools.count(1)
+            numbered = re.sub("%s", lambda _m: f"${next(numbers)}", self.sql)
+            self.prepare_sql = f"PREPARE {name} AS {numbered}"
+            self.execute_sql = f"EXECUTE {name}({', '.join(['%s'] * self.sql.count('%s'))})"
+
+    def _execute(self, cursor, params) -> None:
+        if self.prepare_sql is None:
+            cursor.execute(self.sql, params)
+            return
+        driver = self.connection.connection  # the cursor opened it
+        if self.prepared_on is not driver:
+            with driver.cursor() as own:
+                own.execute(self.prepare_sql)
+            self.prepared_on = driver
+        cursor.execute(self.execute_sql, params)
 
     def _instance(self, index: int, row: tuple, start: int):
         model, fields, attnames, converters, pk_index = self.parts[index]
@@ -138,7 +169,7 @@ class UserRead:
     def get(self, pk, device_pk=None):
         params = [device_pk, *Role.values, pk] if self.with_device else [*Role.values, pk]
         with self.connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
+            self._execute(cursor, params)
             rows = cursor.fetchall()
         if not rows:
             return None
