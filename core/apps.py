@@ -10,6 +10,9 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         import core.security.log  # noqa: F401  (connects the security log's receivers)
+        from core import modelchoices
+
+        modelchoices.install()  # a form's model choices in one query (core/modelchoices.py)
         from core.roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, dispatch_uid="core.sync_role_permissions")
