@@ -11,7 +11,7 @@ from core.roles import Role
 from tests.factories.core import make_user
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements"),
 ]
 
