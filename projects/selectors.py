@@ -266,12 +266,18 @@ def agenda_with_scores(sitting) -> QuerySet[AgendaItem]:
     )
 
 
-def agenda_rows(sitting, user=None) -> list[AgendaItem]:
+def agenda_rows(sitting, user=None, *, members=None) -> list[AgendaItem]:
     """The agenda with each item's weighted score; for ``user`` a member of the sitting,
-    blind (``weighted`` None, ``blind`` True) on the undecided items they have not scored."""
+    blind (``weighted`` None, ``blind`` True) on the undecided items they have not scored.
+    ``members``: the sitting's members when the caller has read them (no query for them here)."""
     rows = list(agenda_with_scores(sitting))
     scored: set[int] = set()
-    sits = user is not None and sitting.members.filter(pk=user.pk).exists()
+    if user is None:
+        sits = False
+    elif members is not None:
+        sits = any(member.pk == user.pk for member in members)
+    else:
+        sits = sitting.members.filter(pk=user.pk).exists()
     if sits:
         scored = set(Score.objects.filter(item__sitting=sitting, member=user).values_list("item_id", flat=True))
     for row in rows:

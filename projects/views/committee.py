@@ -78,10 +78,11 @@ def sitting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     elif request.method == "POST":
         raise PermissionDenied
     present = list(sitting.present.order_by("last_name", "username")) if sitting.opened_at else []
+    members = list(sitting.members.order_by("last_name", "username"))
     context = {
         "sitting": sitting,
-        "members": sitting.members.order_by("last_name", "username"),
-        "agenda": selectors.agenda_rows(sitting, request.user),
+        "members": members,
+        "agenda": selectors.agenda_rows(sitting, request.user, members=members),
         "agenda_form": agenda_form,
         "can_close_sitting": is_open and access.can_close_sitting(request.user, sitting),
         "present": present,
