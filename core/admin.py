@@ -20,6 +20,21 @@ def _admin_only(request) -> bool:
 
 admin.site.has_permission = _admin_only
 
+_build_app_list = admin.site.get_app_list
+
+
+def _app_list_once_per_request(request, app_label=None):
+    """The admin's list of apps and models, built once per request: its index asks for it
+    twice (the page's own list and the sidebar's, ``each_context``), each time checking
+    four permissions and reversing two URLs for each of ~50 models (2.3 ms)."""
+    built = request.__dict__.setdefault("_sanad_admin_app_lists", {})
+    if app_label not in built:
+        built[app_label] = _build_app_list(request, app_label)
+    return built[app_label]
+
+
+admin.site.get_app_list = _app_list_once_per_request
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
